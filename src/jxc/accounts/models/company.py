@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jxc.core.fields import RateField
+
+
+class Company(models.Model):
+    """The one company this installation keeps books for, with its company-wide settings."""
+
+    name = models.CharField(_("company name"), max_length=200)
+    tax_id = models.CharField(_("tax ID"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=120, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=60, blank=True)
+    default_tax_rate = RateField(_("default tax rate (%)"), default=13)
+    prices_include_tax = models.BooleanField(_("prices include tax"), default=True)
+    demo_loaded_at = models.DateTimeField(_("demo data loaded at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("company")
+        permissions = [("manage_settings", _("Can change company settings"))]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,99 @@
+"""The built-in roles: each is a named set of permissions, kept in a Django group of the same code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ALL = "*"
+OUR_APPS = ("core", "accounts", "catalog", "partners", "inventory", "purchasing", "sales", "finance", "reports")
+
+VIEW_MASTER_DATA = (
+    "catalog.view_product",
+    "catalog.view_category",
+    "catalog.view_brand",
+    "catalog.view_unit",
+    "partners.view_partner",
+    "inventory.view_warehouse",
+    "inventory.view_location",
+)
+EDIT_PRODUCTS = (
+    "catalog.add_product",
+    "catalog.change_product",
+    "catalog.add_category",
+    "catalog.change_category",
+    "catalog.add_brand",
+    "catalog.change_brand",
+    "catalog.add_unit",
+    "catalog.change_unit",
+)
+EDIT_PARTNERS = ("partners.add_partner", "partners.change_partner")
+EDIT_WAREHOUSES = (
+    "inventory.add_warehouse",
+    "inventory.change_warehouse",
+    "inventory.add_location",
+    "inventory.change_location",
+)
+VIEW_COST = "accounts.view_cost"
+
+
+@dataclass(frozen=True)
+class Role:
+    """A built-in role: its code (the group name), its label and its permissions."""
+
+    code: str
+    label: str | Promise
+    description: str | Promise
+    permissions: tuple[str, ...]
+
+
+ROLES: tuple[Role, ...] = (
+    Role("owner", _("Owner"), _("Everything, including users and settings."), (ALL,)),
+    Role(
+        "admin",
+        _("Administrator"),
+        _("Users, settings and all master data."),
+        (ALL,),
+    ),
+    Role(
+        "purchaser",
+        _("Purchaser"),
+        _("Products and suppliers; sees purchase prices."),
+        (*VIEW_MASTER_DATA, *EDIT_PRODUCTS, *EDIT_PARTNERS, VIEW_COST),
+    ),
+    Role(
+        "sales",
+        _("Salesperson"),
+        _("Customers and selling; no purchase prices."),
+        (*VIEW_MASTER_DATA, *EDIT_PARTNERS),
+    ),
+    Role(
+        "warehouse",
+        _("Warehouse keeper"),
+        _("Warehouses, locations and stock; no purchase prices."),
+        (*VIEW_MASTER_DATA, *EDIT_WAREHOUSES),
+    ),
+    Role(
+        "accountant",
+        _("Accountant"),
+        _("Receivables, payables and costs; reads the audit log."),
+        (*VIEW_MASTER_DATA, "partners.change_partner", VIEW_COST, "accounts.view_auditentry"),
+    ),
+    Role(
+        "cashier",
+        _("Cashier"),
+        _("Counter sales; looks up products and customers."),
+        (
+            "catalog.view_product",
+            "catalog.view_category",
+            "catalog.view_brand",
+            "catalog.view_unit",
+            "partners.view_partner",
+            "inventory.view_warehouse",
+        ),
+    ),
+)
+ROLE_BY_CODE = {r.code: r for r in ROLES}
+ROLE_CHOICES = [(r.code, r.label) for r in ROLES]

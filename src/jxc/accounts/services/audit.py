@@ -1,0 +1,90 @@
+"""The audit log: append an entry to the hash chain, and verify the chain."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from jxc.accounts.models import AuditEntry, AuditHead, User
+from jxc.core.fields import ScaledDecimalField
+
+
+def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The concrete field values of a record as JSON-safe data (foreign keys by id)."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude or field.name in {"password"}:
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(field, ScaledDecimalField):
+            value = field.to_python(value)  # as stored: 2.35 and 2.350000 are the same price
+        data[field.attname] = jsonable(value)
+    return data
+
+
+def jsonable(value: Any) -> Any:
+    """A value as JSON data that reads back identically (decimals and dates as strings)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    return str(value)
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose values differ, from both sides."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    target_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit chain, inside the caller's transaction."""
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(target.pk)
+        target_repr = target_repr or str(target)[:200]
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditHead.objects.create(pk=1)
+        entry = AuditEntry(
+            seq=head.seq + 1,
+            at=timezone.now(),
+            actor=actor if actor is not None and actor.pk else None,
+            actor_name=(actor.username if actor is not None else "system")[:150],
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            target_repr=target_repr[:200],
+            before=jsonable(before) if before is not None else None,
+            after=jsonable(after) if after is not None else None,
+            ip=ip,
+            prev_hash=head.hash,
+        )
+        entry.hash = entry.compute_hash()
+        entry.save(force_insert=True)
+        head.seq = entry.seq
+        head.hash = entry.hash
+        head.save(update_fields=["seq", "hash"])
+    return entry

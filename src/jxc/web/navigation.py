@@ -1,0 +1,83 @@
+"""The sidebar: modules and their pages, each shown only to users with the permission it needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    permission: str | None = None
+    match: str = ""
+
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class NavSection:
+    key: str
+    label: str | Promise
+    icon: str
+    items: tuple[NavItem, ...] = field(default_factory=tuple)
+
+
+NAVIGATION: tuple[NavSection, ...] = (
+    NavSection("home", _("Home"), "home", (NavItem(_("Dashboard"), "web:home"),)),
+    NavSection(
+        "master",
+        _("Master data"),
+        "box",
+        (
+            NavItem(_("Products"), "catalog:product_list", "catalog.view_product", "/catalog/products"),
+            NavItem(_("Categories"), "catalog:category_list", "catalog.view_category", "/catalog/categories"),
+            NavItem(_("Brands"), "catalog:brand_list", "catalog.view_brand", "/catalog/brands"),
+            NavItem(_("Units"), "catalog:unit_list", "catalog.view_unit", "/catalog/units"),
+            NavItem(_("Customers & suppliers"), "partners:partner_list", "partners.view_partner", "/partners"),
+            NavItem(_("Warehouses"), "inventory:warehouse_list", "inventory.view_warehouse", "/inventory/warehouses"),
+        ),
+    ),
+    NavSection(
+        "settings",
+        _("Settings"),
+        "gear",
+        (
+            NavItem(_("Company"), "accounts:company", "accounts.manage_settings", "/settings/company"),
+            NavItem(_("Users"), "accounts:user_list", "accounts.view_user", "/settings/users"),
+            NavItem(_("Roles"), "accounts:role_list", "accounts.view_user", "/settings/roles"),
+            NavItem(_("API tokens"), "accounts:token_list", None, "/settings/tokens"),
+            NavItem(_("Audit log"), "accounts:audit_list", "accounts.view_auditentry", "/settings/audit"),
+        ),
+    ),
+)
+
+
+def navigation_for(user: Any, path: str) -> list[dict[str, Any]]:
+    """The sections and items this user may open, with the current one marked."""
+    sections = []
+    for section in NAVIGATION:
+        items = []
+        for item in section.items:
+            if item.permission and not user.has_perm(item.permission):
+                continue
+            url = item.url()
+            active = path == url if not item.match else path.startswith(item.match)
+            items.append({"label": item.label, "url": url, "active": active})
+        if items:
+            sections.append(
+                {
+                    "key": section.key,
+                    "label": section.label,
+                    "icon": section.icon,
+                    "items": items,
+                    "active": any(i["active"] for i in items),
+                }
+            )
+    return sections
