@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from jxc.accounts.models import AuditEntry, User
 from jxc.accounts.services.tokens import api_token_create
@@ -47,6 +48,13 @@ def _invariants_hold(request: pytest.FixtureRequest) -> Any:
     if check:
         _ran, violations = invariants_check()
         assert not violations, [str(v) for v in violations]
+
+
+@pytest.fixture
+def english() -> Any:
+    """Messages in English for the duration of the test (the product's default is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

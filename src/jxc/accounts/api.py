@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from jxc.accounts.models import ApiToken, User
 from jxc.accounts.roles import ALL, ROLES
@@ -61,10 +61,10 @@ def users(
 
 
 @router.post("/users", response={201: UserCreatedOut}, summary="Create a user")
-def users_create(request: HttpRequest, payload: UserIn) -> tuple[int, Any]:
+def users_create(request: HttpRequest, payload: UserIn) -> Status[Any]:
     actor = require(request, "accounts.add_user")
     user, password = user_create(actor=actor, data=_user_data(payload), password=payload.password)
-    return 201, {**UserOut.from_orm(user).dict(), "password": password}
+    return Status(201, {**UserOut.from_orm(user).dict(), "password": password})
 
 
 @router.get("/users/{user_id}", response=UserOut, summary="Get a user")
@@ -112,12 +112,12 @@ def tokens(request: HttpRequest) -> Any:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create an API token (shown once)")
-def tokens_create(request: HttpRequest, payload: TokenIn) -> tuple[int, Any]:
+def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[Any]:
     user: User = request.auth  # type: ignore[attr-defined]
     token, raw = api_token_create(
         actor=user, user=user, name=payload.name, scope=payload.scope, expires_at=payload.expires_at
     )
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.post("/tokens/{token_id}/revoke", response=TokenOut, summary="Revoke an API token")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 
 from jxc.catalog.imports import IMPORTS, category_export_columns, product_export_columns
 from jxc.catalog.models import Brand, Category, Product, Unit
@@ -150,7 +150,7 @@ def products_export(
 
 
 @router.post("/products/import", response={200: ImportReportOut, 422: ErrorOut}, summary="Import products from Excel")
-def products_import(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> tuple[int, dict[str, Any]]:
+def products_import(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Status[dict[str, Any]]:
     """Check the file (`dry_run=true`, the default) or import it: every row or none."""
     user = require(request, "catalog.add_product", "catalog.change_product")
     report = import_run(
@@ -181,11 +181,11 @@ def products_lookup(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.post("/products", response={201: ProductOut, **ERRORS}, exclude_unset=True, summary="Create a product")
-def products_create(request: HttpRequest, payload: ProductIn) -> tuple[int, dict[str, Any]]:
+def products_create(request: HttpRequest, payload: ProductIn) -> Status[dict[str, Any]]:
     user = require(request, "catalog.add_product")
     show_cost = can_view_cost(user)
     product = product_create(actor=user, data=_product_data(payload, None, show_cost=show_cost))
-    return 201, product_out(product_get(pk=product.pk), show_cost=show_cost)
+    return Status(201, product_out(product_get(pk=product.pk), show_cost=show_cost))
 
 
 @router.get("/products/{product_id}", response={200: ProductOut, **ERRORS}, exclude_unset=True, summary="Get a product")
@@ -256,9 +256,9 @@ def units(request: HttpRequest, params: Query[PageParams], q: str = "", active: 
 
 
 @router.post("/units", response={201: UnitOut, **ERRORS}, summary="Create a unit")
-def units_create(request: HttpRequest, payload: UnitIn) -> tuple[int, Unit]:
+def units_create(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
     user = require(request, "catalog.add_unit")
-    return 201, unit_save(actor=user, data=UnitData(**payload.dict()))
+    return Status(201, unit_save(actor=user, data=UnitData(**payload.dict())))
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS}, summary="Get a unit")
@@ -327,10 +327,10 @@ def categories_export(request: HttpRequest) -> HttpResponse:
 
 
 @router.post("/categories", response={201: CategoryOut, **ERRORS}, summary="Create a category")
-def categories_create(request: HttpRequest, payload: CategoryIn) -> tuple[int, dict[str, Any]]:
+def categories_create(request: HttpRequest, payload: CategoryIn) -> Status[dict[str, Any]]:
     user = require(request, "catalog.add_category")
     category = category_save(actor=user, data=CategoryData(**payload.dict()))
-    return 201, _category_out(category, category_paths())
+    return Status(201, _category_out(category, category_paths()))
 
 
 @router.get("/categories/{category_id}", response={200: CategoryOut, **ERRORS}, summary="Get a category")
@@ -374,9 +374,9 @@ def brands(request: HttpRequest, params: Query[PageParams], q: str = "", active:
 
 
 @router.post("/brands", response={201: BrandOut, **ERRORS}, summary="Create a brand")
-def brands_create(request: HttpRequest, payload: BrandIn) -> tuple[int, Brand]:
+def brands_create(request: HttpRequest, payload: BrandIn) -> Status[Brand]:
     user = require(request, "catalog.add_brand")
-    return 201, brand_save(actor=user, data=BrandData(**payload.dict()))
+    return Status(201, brand_save(actor=user, data=BrandData(**payload.dict())))
 
 
 @router.get("/brands/{brand_id}", response={200: BrandOut, **ERRORS}, summary="Get a brand")

@@ -48,14 +48,15 @@ def _domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
-    errors = []
+    # The same shape as a service's ValidationFailed: {"errors": {"field.path": ["message", …]}}
+    errors: dict[str, list[str]] = {}
     for item in error.errors:
         location = [str(part) for part in item.get("loc", ())]
         if location and location[0] in {"body", "query", "path", "form", "file"}:
             location = location[1:]
         if location and location[0] == "payload":
             location = location[1:]
-        errors.append({"field": ".".join(location), "message": item.get("msg", ""), "type": item.get("type", "")})
+        errors.setdefault(".".join(location), []).append(str(item.get("msg", "")))
     return _error(request, 422, "validation_error", _("The request data is invalid."), {"errors": errors})
 
 

@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Schema, Status
 
 from jxc.core.errors import Forbidden
 
@@ -65,16 +65,16 @@ class ImportReportOut(Schema):
     errors: list[dict[str, Any]]
 
 
-def import_response(report: Any, *, dry_run: bool) -> tuple[int, dict[str, Any]]:
+def import_response(report: Any, *, dry_run: bool) -> Status[dict[str, Any]]:
     """200 with the report for a dry run or a commit; 422 when a commit was refused (nothing written)."""
     if not dry_run and not report.committed:
         message = report.fatal or str(
             _("Nothing was imported: %(n)s rows have errors.") % {"n": len({e.row for e in report.errors})}
         )
-        return 422, {"code": "import_failed", "message": message, "data": report.as_dict()}
+        return Status(422, {"code": "import_failed", "message": message, "data": report.as_dict()})
     if report.fatal:
-        return 422, {"code": "import_failed", "message": report.fatal, "data": report.as_dict()}
-    return 200, report.as_dict()
+        return Status(422, {"code": "import_failed", "message": report.fatal, "data": report.as_dict()})
+    return Status(200, report.as_dict())
 
 
 class ErrorOut(Schema):

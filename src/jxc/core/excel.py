@@ -39,6 +39,8 @@ def _cell_value(value: Any, kind: str) -> Any:
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, Decimal) and len(value.normalize().as_tuple().digits) > 15:
+        return str(value)  # beyond what an Excel number (a double) holds exactly: keep every digit as text
     if isinstance(value, Decimal | int | float | date):
         return value
     return str(value)

@@ -314,10 +314,15 @@ def _collect(
 
 
 def _field_label(spec: ImportSpec, key: str | None) -> str:
-    for f in spec.fields:
-        if f.key == key:
-            return str(f.label)
-    return key or ""
+    """The column a service error belongs to: units.0.factor → units, base_unit_id → base_unit."""
+    if not key:
+        return ""
+    head = key.split(".")[0]
+    for candidate in (key, head, head.removesuffix("_id")):
+        for f in spec.fields:
+            if f.key == candidate:
+                return str(f.label)
+    return key
 
 
 def _apply(
@@ -336,7 +341,8 @@ def _apply(
             except ValidationFailed as error:
                 for key, messages in error.errors.items():
                     for message in messages:
-                        report.errors.append(RowError(number, _field_label(spec, key), message, _raw(values, key)))
+                        column = _field_label(spec, key)
+                        report.errors.append(RowError(number, column, message, _raw(values, key)))
                 continue
             except DomainError as error:
                 report.errors.append(
@@ -355,6 +361,11 @@ def _apply(
 
 
 def _raw(values: dict[str, Any], key: str | None) -> str:
-    if not key or values.get(key) is None:
+    """The cell value the error is about, for the preview table."""
+    if not key:
         return ""
-    return str(values[key])
+    head = key.split(".")[0]
+    for candidate in (key, head, head.removesuffix("_id")):
+        if values.get(candidate) is not None:
+            return str(values[candidate])
+    return ""

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 
 from jxc.core.api import ErrorOut, ImportReportOut, Page, PageParams, import_response, paged, require
 from jxc.core.columns import rows_of
@@ -59,9 +59,7 @@ def warehouses_export(request: HttpRequest, q: str = "", active: bool | None = T
 @router.post(
     "/warehouses/import", response={200: ImportReportOut, 422: ErrorOut}, summary="Import warehouses from Excel"
 )
-def warehouses_import(
-    request: HttpRequest, file: File[UploadedFile], dry_run: bool = True
-) -> tuple[int, dict[str, Any]]:
+def warehouses_import(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Status[dict[str, Any]]:
     user = require(request, "inventory.add_warehouse", "inventory.change_warehouse")
     return import_response(
         import_run(spec=WAREHOUSE_IMPORT, content=file.read(), actor=user, commit=not dry_run), dry_run=dry_run
@@ -71,9 +69,9 @@ def warehouses_import(
 @router.post(
     "/warehouses", response={201: WarehouseOut, **ERRORS}, summary="Create a warehouse (with a default location)"
 )
-def warehouses_create(request: HttpRequest, payload: WarehouseIn) -> tuple[int, Warehouse]:
+def warehouses_create(request: HttpRequest, payload: WarehouseIn) -> Status[Warehouse]:
     user = require(request, "inventory.add_warehouse")
-    return 201, warehouse_create(actor=user, data=WarehouseData(**payload.dict()))
+    return Status(201, warehouse_create(actor=user, data=WarehouseData(**payload.dict())))
 
 
 @router.get("/warehouses/{warehouse_id}", response={200: WarehouseOut, **ERRORS}, summary="Get a warehouse")
@@ -127,9 +125,7 @@ def locations_export(request: HttpRequest, warehouse_id: int | None = None, acti
 
 
 @router.post("/locations/import", response={200: ImportReportOut, 422: ErrorOut}, summary="Import locations from Excel")
-def locations_import(
-    request: HttpRequest, file: File[UploadedFile], dry_run: bool = True
-) -> tuple[int, dict[str, Any]]:
+def locations_import(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Status[dict[str, Any]]:
     user = require(request, "inventory.add_location", "inventory.change_location")
     return import_response(
         import_run(spec=LOCATION_IMPORT, content=file.read(), actor=user, commit=not dry_run), dry_run=dry_run
@@ -137,9 +133,11 @@ def locations_import(
 
 
 @router.post("/warehouses/{warehouse_id}/locations", response={201: LocationOut, **ERRORS}, summary="Add a location")
-def locations_create(request: HttpRequest, warehouse_id: int, payload: LocationIn) -> tuple[int, Location]:
+def locations_create(request: HttpRequest, warehouse_id: int, payload: LocationIn) -> Status[Location]:
     user = require(request, "inventory.add_location")
-    return 201, location_save(actor=user, warehouse=_warehouse(user, warehouse_id), data=LocationData(**payload.dict()))
+    return Status(
+        201, location_save(actor=user, warehouse=_warehouse(user, warehouse_id), data=LocationData(**payload.dict()))
+    )
 
 
 def _location(user: Any, location_id: int) -> Location:

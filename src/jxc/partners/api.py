@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 
 from jxc.core.api import ErrorOut, ImportReportOut, Page, PageParams, import_response, paged, require
 from jxc.core.columns import rows_of
@@ -65,17 +65,17 @@ def partners_export(request: HttpRequest, q: str = "", role: str = "", active: b
 
 
 @router.post("/partners/import", response={200: ImportReportOut, 422: ErrorOut}, summary="Import partners from Excel")
-def partners_import(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> tuple[int, dict[str, Any]]:
+def partners_import(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Status[dict[str, Any]]:
     user = require(request, "partners.add_partner", "partners.change_partner")
     report = import_run(spec=PARTNER_IMPORT, content=file.read(), actor=user, commit=not dry_run)
     return import_response(report, dry_run=dry_run)
 
 
 @router.post("/partners", response={201: PartnerOut, **ERRORS}, summary="Create a customer or supplier")
-def partners_create(request: HttpRequest, payload: PartnerIn) -> tuple[int, Partner]:
+def partners_create(request: HttpRequest, payload: PartnerIn) -> Status[Partner]:
     user = require(request, "partners.add_partner")
     partner = partner_create(actor=user, data=_data(payload, PartnerData(name="")))
-    return 201, partner_get(pk=partner.pk)
+    return Status(201, partner_get(pk=partner.pk))
 
 
 @router.get("/partners/{partner_id}", response={200: PartnerOut, **ERRORS}, summary="Get a partner")
