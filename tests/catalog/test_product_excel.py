@@ -39,7 +39,9 @@ def _state() -> tuple[int, int, int, int]:
 
 def test_export_then_import_the_same_file_changes_nothing(web, owner, make_product):
     make_product(sku="A1", name="康师傅红烧牛肉面", spec="105g")
-    make_product(sku="A2", name="农夫山泉", max_stock=Decimal("123456789012.123456"), purchase_price=Decimal("0.104167"))
+    make_product(
+        sku="A2", name="农夫山泉", max_stock=Decimal("123456789012.123456"), purchase_price=Decimal("0.104167")
+    )
     exported = web.get("/catalog/products/", {"export": "xlsx"})
     assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(exported.content)).active
@@ -59,7 +61,18 @@ def test_import_new_products_with_units_barcodes_and_new_category_and_brand(owne
     content = _xlsx(
         [
             HEADER_ZH,
-            ["KSF-105", "康师傅红烧牛肉面", "105g", "方便面/袋面", "康师傅", "包", "箱=24", "6920152400012; 16920152400019@箱", 2.35, 3.5],
+            [
+                "KSF-105",
+                "康师傅红烧牛肉面",
+                "105g",
+                "方便面/袋面",
+                "康师傅",
+                "包",
+                "箱=24",
+                "6920152400012; 16920152400019@箱",
+                2.35,
+                3.5,
+            ],
             ["NFSQ-550", "农夫山泉饮用天然水", "550ml", "饮料", "农夫山泉", "包", "", "6921168509256", "0.95", "2"],
         ]
     )

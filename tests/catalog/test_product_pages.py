@@ -80,7 +80,12 @@ def test_edit_a_product(web, make_product, units):
     form = _form(
         units,
         name="康师傅红烧牛肉面 新包装",
-        **{"units-INITIAL_FORMS": "1", "barcodes-TOTAL_FORMS": "1", "barcodes-INITIAL_FORMS": "1", "barcodes-0-code": "X1"},
+        **{
+            "units-INITIAL_FORMS": "1",
+            "barcodes-TOTAL_FORMS": "1",
+            "barcodes-INITIAL_FORMS": "1",
+            "barcodes-0-code": "X1",
+        },
     )
     response = web.post(f"/catalog/products/{product.pk}/edit/", form)
     assert response.status_code == 302
