@@ -203,3 +203,23 @@ def test_the_api_export_is_an_xlsx(api, make_product):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["A2"].value == "A1"
+
+
+@pytest.mark.parametrize(
+    ("kind", "list_url"),
+    [("units", "/catalog/units/"), ("brands", "/catalog/brands/"), ("categories", "/catalog/categories/")],
+)
+def test_every_catalog_list_exports_a_file_its_import_takes_back(web, owner, make_product, kind, list_url):
+    from jxc.catalog.services.taxonomy import BrandData, CategoryData, brand_save, category_save
+
+    make_product()
+    brand_save(actor=owner, data=BrandData(name="康师傅"))
+    parent = category_save(actor=owner, data=CategoryData(name="饮料"))
+    category_save(actor=owner, data=CategoryData(name="碳酸饮料", parent_id=parent.pk))
+    exported = web.get(list_url, {"export": "xlsx", "active": ""})
+    assert exported.status_code == 200
+    before = _state()
+    report = import_run(spec=IMPORTS[kind], content=exported.content, actor=owner, commit=True)
+    assert report.ok, report.as_dict()
+    assert report.created == 0 and report.updated == report.total > 0
+    assert _state() == before

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jxc.accounts.models import ApiToken, User
 from jxc.accounts.roles import ROLE_CHOICES
@@ -64,7 +65,7 @@ def _warehouse_choices() -> list[tuple[int, str]]:
 
 class UserForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
-    display_name = forms.CharField(label=_("Name"), max_length=60, required=False)
+    display_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     roles = forms.MultipleChoiceField(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ALL = "*"
 OUR_APPS = ("core", "accounts", "catalog", "partners", "inventory", "purchasing", "sales", "finance", "reports")
@@ -50,40 +51,40 @@ class Role:
 
 
 ROLES: tuple[Role, ...] = (
-    Role("owner", _("Owner"), _("Everything, including users and settings."), (ALL,)),
+    Role("owner", pgettext_lazy("role", "Owner"), _("Everything, including users and settings."), (ALL,)),
     Role(
         "admin",
-        _("Administrator"),
+        pgettext_lazy("role", "Administrator"),
         _("Users, settings and all master data."),
         (ALL,),
     ),
     Role(
         "purchaser",
-        _("Purchaser"),
+        pgettext_lazy("role", "Purchaser"),
         _("Products and suppliers; sees purchase prices."),
         (*VIEW_MASTER_DATA, *EDIT_PRODUCTS, *EDIT_PARTNERS, VIEW_COST),
     ),
     Role(
         "sales",
-        _("Salesperson"),
+        pgettext_lazy("role", "Salesperson"),
         _("Customers and selling; no purchase prices."),
         (*VIEW_MASTER_DATA, *EDIT_PARTNERS),
     ),
     Role(
         "warehouse",
-        _("Warehouse keeper"),
+        pgettext_lazy("role", "Warehouse keeper"),
         _("Warehouses, locations and stock; no purchase prices."),
         (*VIEW_MASTER_DATA, *EDIT_WAREHOUSES),
     ),
     Role(
         "accountant",
-        _("Accountant"),
+        pgettext_lazy("role", "Accountant"),
         _("Receivables, payables and costs; reads the audit log."),
         (*VIEW_MASTER_DATA, "partners.change_partner", VIEW_COST, "accounts.view_auditentry"),
     ),
     Role(
         "cashier",
-        _("Cashier"),
+        pgettext_lazy("role", "Cashier"),
         _("Counter sales; looks up products and customers."),
         (
             "catalog.view_product",

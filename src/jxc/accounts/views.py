@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from jxc.accounts.forms import (
@@ -96,7 +96,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 USER_COLUMNS = (
     Column("username", gettext_lazy("User name"), sort="username"),
-    Column("display_name", gettext_lazy("Name"), sort="display_name"),
+    Column("display_name", pgettext_lazy("person", "Name"), sort="display_name"),
     Column(
         "roles",
         gettext_lazy("Roles"),

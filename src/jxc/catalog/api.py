@@ -51,6 +51,7 @@ from jxc.catalog.services.taxonomy import (
     unit_save,
     unit_set_active,
 )
+from jxc.catalog.tables import BRAND_COLUMNS, UNIT_COLUMNS
 from jxc.core.api import ErrorOut, ImportReportOut, Page, PageParams, import_response, paged, require
 from jxc.core.columns import can_view_cost, rows_of, visible_columns
 from jxc.core.errors import NotFound
@@ -255,6 +256,21 @@ def units(request: HttpRequest, params: Query[PageParams], q: str = "", active: 
     return paged(unit_list(q=q, active=active).order_by("name"), params)
 
 
+@router.get("/units/export", summary="Export units to Excel", response={200: None})
+def units_export(request: HttpRequest, active: bool | None = None) -> HttpResponse:
+    require(request, "catalog.view_unit")
+    units = unit_list(active=active).order_by("name")
+    return xlsx_response(filename="units", title="units", columns=UNIT_COLUMNS, rows=rows_of(units, UNIT_COLUMNS))
+
+
+@router.post("/units/import", response={200: ImportReportOut, 422: ErrorOut}, summary="Import units from Excel")
+def units_import(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Status[dict[str, Any]]:
+    user = require(request, "catalog.add_unit", "catalog.change_unit")
+    return import_response(
+        import_run(spec=IMPORTS["units"], content=file.read(), actor=user, commit=not dry_run), dry_run=dry_run
+    )
+
+
 @router.post("/units", response={201: UnitOut, **ERRORS}, summary="Create a unit")
 def units_create(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
     user = require(request, "catalog.add_unit")
@@ -326,6 +342,15 @@ def categories_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+@router.post(
+    "/categories/import", response={200: ImportReportOut, 422: ErrorOut}, summary="Import categories from Excel"
+)
+def categories_import(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Status[dict[str, Any]]:
+    user = require(request, "catalog.add_category", "catalog.change_category")
+    report = import_run(spec=IMPORTS["categories"], content=file.read(), actor=user, commit=not dry_run)
+    return import_response(report, dry_run=dry_run)
+
+
 @router.post("/categories", response={201: CategoryOut, **ERRORS}, summary="Create a category")
 def categories_create(request: HttpRequest, payload: CategoryIn) -> Status[dict[str, Any]]:
     user = require(request, "catalog.add_category")
@@ -371,6 +396,21 @@ def categories_activate(request: HttpRequest, category_id: int) -> dict[str, Any
 def brands(request: HttpRequest, params: Query[PageParams], q: str = "", active: bool | None = None) -> dict[str, Any]:
     require(request, "catalog.view_brand")
     return paged(brand_list(q=q, active=active).order_by("name"), params)
+
+
+@router.get("/brands/export", summary="Export brands to Excel", response={200: None})
+def brands_export(request: HttpRequest, q: str = "", active: bool | None = None) -> HttpResponse:
+    require(request, "catalog.view_brand")
+    brands = brand_list(q=q, active=active).order_by("name")
+    return xlsx_response(filename="brands", title="brands", columns=BRAND_COLUMNS, rows=rows_of(brands, BRAND_COLUMNS))
+
+
+@router.post("/brands/import", response={200: ImportReportOut, 422: ErrorOut}, summary="Import brands from Excel")
+def brands_import(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Status[dict[str, Any]]:
+    user = require(request, "catalog.add_brand", "catalog.change_brand")
+    return import_response(
+        import_run(spec=IMPORTS["brands"], content=file.read(), actor=user, commit=not dry_run), dry_run=dry_run
+    )
 
 
 @router.post("/brands", response={201: BrandOut, **ERRORS}, summary="Create a brand")

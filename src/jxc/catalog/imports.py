@@ -191,6 +191,8 @@ class UnitImport:
     fields = (
         ImportField("name", gettext_lazy("Name"), required=True),
         ImportField("decimals", gettext_lazy("Decimal places"), kind="int"),
+        ImportField("product_count", gettext_lazy("Products"), readonly=True),
+        ImportField("active", gettext_lazy("Active"), readonly=True),
     )
 
     def apply(self, values: dict[str, Any], *, actor: Any) -> Outcome:
@@ -246,7 +248,12 @@ class BrandImport:
     kind = "brands"
     title = gettext_lazy("Brands")
     key_field = "name"
-    fields = (ImportField("name", gettext_lazy("Name"), required=True),)
+    fields = (
+        ImportField("name", gettext_lazy("Name"), required=True),
+        ImportField("mnemonic", gettext_lazy("Mnemonic"), readonly=True),
+        ImportField("product_count", gettext_lazy("Products"), readonly=True),
+        ImportField("active", gettext_lazy("Active"), readonly=True),
+    )
 
     def apply(self, values: dict[str, Any], *, actor: Any) -> Outcome:
         existing = Brand.objects.filter(name__iexact=values["name"]).first()

@@ -166,7 +166,7 @@ def product_set_active_view(request: HttpRequest, pk: int, active: bool) -> Http
     return _set_active(request, product, product_set_active, active, product=product)
 
 
-@permission_required("catalog.add_product", raise_exception=True)
+@permission_required(["catalog.add_product", "catalog.change_product"], raise_exception=True)
 def product_import(request: HttpRequest) -> HttpResponse:
     return import_page(request, spec=IMPORTS["products"], back_url=reverse("catalog:product_list"))
 
@@ -273,7 +273,7 @@ def unit_set_active_view(request: HttpRequest, pk: int, active: bool) -> HttpRes
     return _set_active(request, unit, unit_set_active, active, unit=unit)
 
 
-@permission_required("catalog.add_unit", raise_exception=True)
+@permission_required(["catalog.add_unit", "catalog.change_unit"], raise_exception=True)
 def unit_import(request: HttpRequest) -> HttpResponse:
     return import_page(request, spec=IMPORTS["units"], back_url=reverse("catalog:unit_list"))
 
@@ -352,7 +352,7 @@ def category_set_active_view(request: HttpRequest, pk: int, active: bool) -> Htt
     return _set_active(request, category, category_set_active, active, category=category)
 
 
-@permission_required("catalog.add_category", raise_exception=True)
+@permission_required(["catalog.add_category", "catalog.change_category"], raise_exception=True)
 def category_import(request: HttpRequest) -> HttpResponse:
     return import_page(request, spec=IMPORTS["categories"], back_url=reverse("catalog:category_list"))
 
@@ -411,6 +411,6 @@ def brand_set_active_view(request: HttpRequest, pk: int, active: bool) -> HttpRe
     return _set_active(request, brand, brand_set_active, active, brand=brand)
 
 
-@permission_required("catalog.add_brand", raise_exception=True)
+@permission_required(["catalog.add_brand", "catalog.change_brand"], raise_exception=True)
 def brand_import(request: HttpRequest) -> HttpResponse:
     return import_page(request, spec=IMPORTS["brands"], back_url=reverse("catalog:brand_list"))

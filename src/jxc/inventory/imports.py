@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from jxc.core.errors import ValidationFailed
 from jxc.core.imports import ImportField
 from jxc.inventory.models import Location, Warehouse
+from jxc.inventory.selectors import warehouse_list_for
 from jxc.inventory.services.warehouses import (
     LocationData,
     WarehouseData,
@@ -39,6 +40,10 @@ class WarehouseImport:
 
     def apply(self, values: dict[str, Any], *, actor: Any) -> Outcome:
         existing = Warehouse.objects.filter(code__iexact=values["code"]).first()
+        if existing is not None and not warehouse_list_for(user=actor).filter(pk=existing.pk).exists():
+            raise ValidationFailed.one(
+                "code", _("Code “%(code)s” belongs to a warehouse you may not see.") % {"code": values["code"]}
+            )
         data = WarehouseData(code=values["code"], name=values["name"])
         if existing is not None:
             data = WarehouseData(
@@ -76,7 +81,7 @@ class LocationImport:
     )
 
     def apply(self, values: dict[str, Any], *, actor: Any) -> Outcome:
-        warehouse = Warehouse.objects.filter(code__iexact=values["warehouse"]).first()
+        warehouse = warehouse_list_for(user=actor).filter(code__iexact=values["warehouse"]).first()
         if warehouse is None:
             raise ValidationFailed.one(
                 "warehouse", _("No warehouse with code “%(code)s”.") % {"code": values["warehouse"]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -96,7 +97,7 @@ def warehouse_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not request.user.has_perm("inventory.add_location"):
-            raise Http404
+            raise PermissionDenied
         if location_form.is_valid():
             try:
                 location_save(actor=request.user, warehouse=warehouse, data=location_form.to_data())  # type: ignore[arg-type]
@@ -163,11 +164,11 @@ def location_set_active_view(request: HttpRequest, pk: int, active: bool) -> Htt
     return redirect(warehouse)
 
 
-@permission_required("inventory.add_warehouse", raise_exception=True)
+@permission_required(["inventory.add_warehouse", "inventory.change_warehouse"], raise_exception=True)
 def warehouse_import(request: HttpRequest) -> HttpResponse:
     return import_page(request, spec=WAREHOUSE_IMPORT, back_url=reverse("inventory:warehouse_list"))
 
 
-@permission_required("inventory.add_location", raise_exception=True)
+@permission_required(["inventory.add_location", "inventory.change_location"], raise_exception=True)
 def location_import(request: HttpRequest) -> HttpResponse:
     return import_page(request, spec=LOCATION_IMPORT, back_url=reverse("inventory:warehouse_list"))

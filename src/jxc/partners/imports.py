@@ -7,6 +7,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,7 +47,14 @@ PARTNER_FIELDS: tuple[ImportField, ...] = (
     ImportField("lead_time_days", gettext_lazy("Lead time (days)"), kind="int"),
     ImportField("supplier_approved", gettext_lazy("Approved supplier"), kind="bool"),
     ImportField("salesperson", gettext_lazy("Salesperson"), help=gettext_lazy("A user name")),
-    ImportField("contacts", gettext_lazy("Contacts"), help=gettext_lazy("王经理 13800000000; 李会计 13900000000")),
+    ImportField(
+        "contacts",
+        gettext_lazy("Contacts"),
+        help=format_lazy(
+            "{} *王经理/销售经理/13800000000; 李会计//13900000000",
+            gettext_lazy("Name/position/phone/email, separated by “;”; * marks the primary contact:"),
+        ),
+    ),
     ImportField("notes", gettext_lazy("Notes")),
     ImportField("active", gettext_lazy("Active"), kind="bool"),
 )
@@ -66,18 +74,31 @@ def _choice(value: str, choices: Any, field: str) -> str:
 
 
 def _contacts_text(partner: Partner) -> str:
-    return "; ".join(" ".join(x for x in (c.name, c.phone) if x) for c in partner.contacts.all())
+    """Contacts as 姓名/职务/电话/邮箱, separated by “;”, the primary one marked with a leading *."""
+    parts = []
+    for c in partner.contacts.order_by("pk"):
+        fields = [("*" if c.is_primary else "") + c.name, c.position, c.phone, c.email]
+        parts.append("/".join(fields).rstrip("/"))
+    return "; ".join(parts)
 
 
 def _parse_contacts(text: str) -> list[ContactLine]:
+    """Read what _contacts_text writes; “王经理 13800000000” (name and phone) is understood too."""
     contacts = []
     for part in text.replace("；", ";").split(";"):
-        words = part.split()
-        if not words:
+        part = part.strip()
+        if not part:
             continue
-        phone = words[-1] if len(words) > 1 and any(ch.isdigit() for ch in words[-1]) else ""
-        name = " ".join(words[:-1] if phone else words)
-        contacts.append(ContactLine(name=name, phone=phone))
+        if "/" in part:
+            name, position, phone, email = ([f.strip() for f in part.split("/")] + ["", "", ""])[:4]
+        else:
+            words = part.split()
+            phone = words[-1] if len(words) > 1 and any(ch.isdigit() for ch in words[-1]) else ""
+            name, position, email = " ".join(words[:-1] if phone else words), "", ""
+        primary = name.startswith("*")
+        contacts.append(
+            ContactLine(name=name.lstrip("*").strip(), position=position, phone=phone, email=email, is_primary=primary)
+        )
     return contacts
 
 

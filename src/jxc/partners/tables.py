@@ -9,7 +9,7 @@ from jxc.core.columns import Column
 PARTNER_COLUMNS = (
     Column("code", _("Code"), sort="code"),
     Column("name", _("Name"), sort="name", width=28),
-    Column("roles_display", _("Role")),
+    Column("roles_display", _("Type")),
     Column("contact_name", _("Contact person")),
     Column("phone", _("Phone")),
     Column("price_level", _("Price level"), get=lambda p: p.get_price_level_display() if p.is_customer else ""),

@@ -131,6 +131,6 @@ def partner_set_active_view(request: HttpRequest, pk: int, active: bool) -> Http
     return redirect(partner)
 
 
-@permission_required("partners.add_partner", raise_exception=True)
+@permission_required(["partners.add_partner", "partners.change_partner"], raise_exception=True)
 def partner_import(request: HttpRequest) -> HttpResponse:
     return import_page(request, spec=PARTNER_IMPORT, back_url=reverse("partners:partner_list"))

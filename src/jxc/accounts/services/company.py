@@ -6,9 +6,12 @@ import os
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from jxc.accounts.models import Company, User
 from jxc.accounts.services.audit import audit_record, changed, snapshot
@@ -47,7 +50,9 @@ def company_setup(
     company = Company.objects.select_for_update().order_by("pk").first()
     if company is not None:
         return FirstStart(company=company, owner=None, password=None)
-    company = Company.objects.create(name=name or os.environ.get("JXC_COMPANY_NAME") or str(_("My company")))
+    with translation.override(settings.LANGUAGE_CODE):  # names stored in the product's default language
+        default_name, owner_name = str(_("My company")), str(pgettext("role", "Owner"))
+    company = Company.objects.create(name=name or os.environ.get("JXC_COMPANY_NAME") or default_name)
     audit_record(actor=None, action="company.created", target=company, after=snapshot(company))
     username = owner_username or os.environ.get("JXC_OWNER_USERNAME") or "owner"
     password = owner_password or os.environ.get("JXC_OWNER_PASSWORD") or None
@@ -55,7 +60,7 @@ def company_setup(
     if owner is None:
         owner, password = user_create(
             actor=None,
-            data=UserData(username=username, display_name=str(_("Owner")), roles=["owner"]),
+            data=UserData(username=username, display_name=owner_name, roles=["owner"]),
             password=password,
         )
     return FirstStart(company=company, owner=owner, password=password)

@@ -77,6 +77,8 @@ def _write_warehouse(warehouse: Warehouse, data: WarehouseData) -> None:
 def warehouse_create(*, actor: User | None, data: WarehouseData) -> Warehouse:
     """Create a warehouse with its default location."""
     _clean_warehouse(data, warehouse=None)
+    if actor is not None and not actor.all_warehouses and actor.pk not in data.user_ids:
+        data.user_ids = [*data.user_ids, actor.pk]  # a user limited to some warehouses keeps seeing the one they made
     warehouse = Warehouse()
     _write_warehouse(warehouse, data)
     Location.objects.create(warehouse=warehouse, code=DEFAULT_LOCATION_CODE, name=str(_("Default")), is_default=True)

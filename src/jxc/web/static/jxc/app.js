@@ -56,6 +56,22 @@
     }
   });
 
+  // The export link and the language switch follow the list's current filters, which htmx keeps in the
+  // address bar without re-rendering the page head.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-export]");
+    if (!link) return;
+    var params = new URLSearchParams(window.location.search);
+    params.delete("page");
+    params.set("export", "xlsx");
+    link.href = window.location.pathname + "?" + params.toString();
+  }, true);
+  document.addEventListener("submit", function (event) {
+    if (!event.target.matches(".lang-switch")) return;
+    var next = event.target.querySelector("input[name=next]");
+    if (next) next.value = window.location.pathname + window.location.search;
+  }, true);
+
   // Confirm before actions marked data-confirm.
   document.addEventListener("submit", function (event) {
     var form = event.target;
