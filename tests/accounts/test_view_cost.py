@@ -7,7 +7,6 @@ import checks use such a user who was additionally given the product permissions
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -15,11 +14,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from openpyxl import Workbook, load_workbook
 
 from jxc.accounts.models import AuditEntry, User
 from jxc.catalog.models import Product
 from jxc.core.models import ImportBatch
+from tests.helpers import sheet_rows, xlsx
 
 COST = Decimal("7.654321")
 COST_TEXT = "7.654321"
@@ -55,29 +54,12 @@ def _page(client: Client, path: str, language: str) -> str:
     return response.content.decode()
 
 
-def _sheet(content: bytes) -> list[tuple[Any, ...]]:
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        return [tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
 def _holds_cost(value: Any) -> bool:
     if value is None or isinstance(value, bool):
         return False
     if isinstance(value, int | float | Decimal):
         return abs(Decimal(str(value)) - COST) < Decimal("0.0000001")
     return COST_TEXT in str(value)
-
-
-def _xlsx(*rows: list[Any]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 # The REST API
@@ -158,7 +140,7 @@ def test_exports_have_no_purchase_price_column_without_view_cost(make_user, api_
     }
     for source, response in downloads.items():
         assert response.status_code == 200, source
-        rows = _sheet(response.content)
+        rows = sheet_rows(response.content)
         header, data = rows[0], rows[1:]
         assert LABELS[language] not in header, source
         assert len(data) == 1 and "COST-1" in data[0], source
@@ -172,7 +154,7 @@ def test_exports_have_the_purchase_price_column_for_a_purchaser(make_user, api_f
         _browser(user).get("/catalog/products/?export=xlsx", HTTP_ACCEPT_LANGUAGE=language),
         api_for(user).get("/products/export", HTTP_ACCEPT_LANGUAGE=language),
     ):
-        header, row = _sheet(response.content)
+        header, row = sheet_rows(response.content)
         column = header.index(LABELS[language])
         assert _holds_cost(row[column])
 
@@ -183,7 +165,7 @@ def test_import_template_has_no_purchase_price_column_without_view_cost(make_use
     for language, label in LABELS.items():
         response = client.get("/catalog/products/import/?template=1", HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code == 200
-        (header,) = _sheet(response.content)
+        (header,) = sheet_rows(response.content)
         assert label not in header
         assert LABELS["en"] not in header and LABELS["zh-hans"] not in header
         html = _page(client, "/catalog/products/import/", language)
@@ -192,7 +174,7 @@ def test_import_template_has_no_purchase_price_column_without_view_cost(make_use
 
 def test_import_template_has_the_purchase_price_column_for_a_purchaser(make_user):
     client = _browser(make_user("li", "purchaser"))
-    (header,) = _sheet(client.get("/catalog/products/import/?template=1", HTTP_ACCEPT_LANGUAGE="en").content)
+    (header,) = sheet_rows(client.get("/catalog/products/import/?template=1", HTTP_ACCEPT_LANGUAGE="en").content)
     assert "Purchase price" in header
 
 
@@ -204,7 +186,7 @@ def test_an_import_with_a_purchase_price_column_is_refused_without_view_cost(
     # given a product file that sets a purchase price
     user = _editor(make_user, role)
     api, client = api_for(user), _browser(user)
-    content = _xlsx(["SKU", "Name", "Base unit", header_label], ["NEW-1", "新商品", "包", "1.23"])
+    content = xlsx(["SKU", "Name", "Base unit", header_label], ["NEW-1", "新商品", "包", "1.23"])
     before = (Product.objects.count(), AuditEntry.objects.count(), ImportBatch.objects.count())
 
     # when such a user imports it through the API (commit) and through the page (check)
@@ -230,7 +212,7 @@ def test_an_import_with_a_purchase_price_column_is_refused_without_view_cost(
 
 def test_a_purchaser_may_import_purchase_prices(make_user, api_for, units):
     api = api_for(make_user("li", "purchaser"))
-    content = _xlsx(["SKU", "Name", "Base unit", "Purchase price"], ["NEW-1", "新商品", "包", "7.654321"])
+    content = xlsx(["SKU", "Name", "Base unit", "Purchase price"], ["NEW-1", "新商品", "包", "7.654321"])
     response = api.client.post("/api/v1/products/import?dry_run=false", {"file": SimpleUploadedFile("p.xlsx", content)})
     assert response.status_code == 200, response.content
     assert response.json()["created"] == 1

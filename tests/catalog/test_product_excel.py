@@ -13,18 +13,9 @@ from jxc.catalog.imports import IMPORTS
 from jxc.catalog.models import Brand, Category, Product
 from jxc.core.imports import import_run
 from jxc.core.models import ImportBatch
+from tests.helpers import xlsx
 
 HEADER_ZH = ["商品编码", "名称", "规格", "分类", "品牌", "基本单位", "辅助单位", "条码", "进价", "零售价"]
-
-
-def _xlsx(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _upload(content: bytes, name: str = "products.xlsx"):
@@ -58,8 +49,8 @@ def test_export_then_import_the_same_file_changes_nothing(web, owner, make_produ
 
 
 def test_import_new_products_with_units_barcodes_and_new_category_and_brand(owner, units):
-    content = _xlsx(
-        [
+    content = xlsx(
+        *[
             HEADER_ZH,
             [
                 "KSF-105",
@@ -90,8 +81,8 @@ def test_import_new_products_with_units_barcodes_and_new_category_and_brand(owne
 
 def test_every_bad_row_is_listed_and_nothing_is_written(owner, units, make_product):
     taken = make_product(sku="TAKEN").barcodes.first().code
-    content = _xlsx(
-        [
+    content = xlsx(
+        *[
             HEADER_ZH,
             ["OK-1", "好商品", "", "", "", "包", "", "", "1", "2"],
             ["BAD-1", "", "", "", "", "包", "", "", "1", "2"],
@@ -124,10 +115,10 @@ def test_every_bad_row_is_listed_and_nothing_is_written(owner, units, make_produ
         (b"sku,name\nA1,x\n", "not an Excel .xlsx file"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old .xls workbook"),
         (b"PK\x03\x04broken zip", "not an Excel .xlsx file"),
-        (_xlsx([]), "The sheet is empty"),
-        (_xlsx([["商品编码", "名称", "基本单位"]]), "no data rows"),
-        (_xlsx([["货号", "名称"], ["A1", "x"]]), "unknown columns: 货号"),
-        (_xlsx([["名称", "规格"], ["x", "y"]]), "missing columns: SKU, Base unit"),
+        (xlsx(), "The sheet is empty"),
+        (xlsx(["商品编码", "名称", "基本单位"]), "no data rows"),
+        (xlsx(["货号", "名称"], ["A1", "x"]), "unknown columns: 货号"),
+        (xlsx(["名称", "规格"], ["x", "y"]), "missing columns: SKU, Base unit"),
     ],
 )
 def test_a_file_that_cannot_be_imported_gets_one_clear_message(owner, content, message):
@@ -155,7 +146,7 @@ def test_a_file_with_100k_rows_is_refused_before_any_row_is_applied(owner):
 
 
 def test_the_upload_preview_commit_pages(web, units):
-    good = _xlsx([["商品编码", "名称", "基本单位"], ["A1", "可口可乐", "包"], ["A2", "雪碧", "包"]])
+    good = xlsx(["商品编码", "名称", "基本单位"], ["A1", "可口可乐", "包"], ["A2", "雪碧", "包"])
     preview = web.post("/catalog/products/import/", {"file": _upload(good)})
     assert preview.status_code == 200
     assert Product.objects.count() == 0
@@ -171,7 +162,7 @@ def test_the_upload_preview_commit_pages(web, units):
 
 
 def test_the_preview_page_lists_bad_rows(web, units):
-    bad = _xlsx([["商品编码", "名称", "基本单位"], ["A1", "", "包"]])
+    bad = xlsx(["商品编码", "名称", "基本单位"], ["A1", "", "包"])
     response = web.post("/catalog/products/import/", {"file": _upload(bad)}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 422
     page = response.content.decode()
@@ -186,7 +177,7 @@ def test_the_template_has_the_import_header(web):
 
 
 def test_the_api_import_checks_then_commits(api, units):
-    content = _xlsx([["SKU", "Name", "Base unit"], ["A1", "可口可乐", "包"]])
+    content = xlsx(["SKU", "Name", "Base unit"], ["A1", "可口可乐", "包"])
     dry = api.post("/products/import", {"file": _upload(content)}, format="multipart")
     assert dry.status_code == 200 and dry.json()["created"] == 1 and dry.json()["committed"] is False
     assert not Product.objects.exists()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from openpyxl import Workbook, load_workbook
 
 from jxc.accounts.models import AuditEntry, User
 from jxc.core.errors import Duplicate
@@ -24,6 +22,7 @@ from jxc.inventory.services.warehouses import (
     warehouse_set_active,
 )
 from jxc.web.selectors import dashboard_figures
+from tests.helpers import sheet_rows, xlsx
 
 
 def written() -> list[Any]:
@@ -242,10 +241,10 @@ def test_a_limited_users_exports_hold_only_their_warehouse(api_for, scoped):
     for path, column in (("/warehouses/export", 0), ("/locations/export", 0)):
         response = api.get(path)
         assert response.status_code == 200
-        rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))[1:]
+        rows = sheet_rows(response.content)[1:]
         assert {row[column] for row in rows} == {"MAIN"}, path
     page = _browser(scoped).get("/inventory/warehouses/?export=xlsx")
-    rows = list(load_workbook(io.BytesIO(page.content)).worksheets[0].iter_rows(values_only=True))[1:]
+    rows = sheet_rows(page.content)[1:]
     assert [row[0] for row in rows] == ["MAIN"]
 
 
@@ -318,19 +317,10 @@ def test_the_dashboard_counts_only_warehouses_in_scope(make_user, scoped, two_wa
 # Imports stay inside the user's warehouse scope
 
 
-def _xlsx(*rows: list[Any]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def test_a_limited_user_cannot_add_locations_to_a_hidden_warehouse_by_import(api_for, scoped, two_warehouses):
     client = api_for(scoped).client
     before = written()
-    content = _xlsx(["Warehouse", "Code"], ["EAST", "B-77"])
+    content = xlsx(["Warehouse", "Code"], ["EAST", "B-77"])
     response = client.post("/api/v1/locations/import?dry_run=false", {"file": SimpleUploadedFile("l.xlsx", content)})
     assert response.status_code == 422
     assert written() == before
@@ -339,7 +329,23 @@ def test_a_limited_user_cannot_add_locations_to_a_hidden_warehouse_by_import(api
 def test_a_limited_user_cannot_change_a_hidden_warehouse_by_import(api_for, scoped, two_warehouses):
     client = api_for(scoped).client
     before = written()
-    content = _xlsx(["Code", "Name", "Address"], ["EAST", "城东仓", "被改的地址"])
+    content = xlsx(["Code", "Name", "Address"], ["EAST", "城东仓", "被改的地址"])
     response = client.post("/api/v1/warehouses/import?dry_run=false", {"file": SimpleUploadedFile("w.xlsx", content)})
     assert response.status_code == 422
+    assert written() == before
+
+
+def test_the_locations_of_a_warehouse_export_and_import_back(owner, web, make_warehouse):
+    from jxc.core.imports import import_run
+    from jxc.inventory.imports import LOCATION_IMPORT
+    from jxc.inventory.services.warehouses import LocationData, location_save
+
+    warehouse = make_warehouse()
+    location_save(actor=owner, warehouse=warehouse, data=LocationData(code="A-01", name="A区1号货架"))
+    exported = web.get(f"/inventory/warehouses/{warehouse.pk}/", {"export": "xlsx"})
+    rows = sheet_rows(exported.content)
+    assert [r[1] for r in rows[1:]] == ["DEFAULT", "A-01"]
+    before = written()
+    report = import_run(spec=LOCATION_IMPORT, content=exported.content, actor=owner, commit=True)
+    assert report.ok and report.updated == 2
     assert written() == before

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from jxc.accounts.models import AuditEntry
 from jxc.core.errors import Duplicate, ValidationFailed
@@ -23,6 +23,7 @@ from jxc.partners.services.partners import (
     partner_set_active,
     partner_update,
 )
+from tests.helpers import sheet_rows, xlsx
 
 
 def written() -> tuple[int, int, int]:
@@ -541,7 +542,7 @@ def book(make_partner, make_user) -> list[Partner]:
 def test_export_then_import_round_trip(api, web, book):
     # given every partner exported to Excel
     content = _export(web)
-    header, *rows = list(load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True))
+    header, *rows = sheet_rows(content)
     assert {"Code", "Name", "Phone", "Price level", "Contacts", "Active"} <= set(header)
     assert len(rows) == len(book) == 4
     state, audits = _state(), AuditEntry.objects.count()
@@ -594,19 +595,10 @@ def test_export_then_import_keeps_contact_details(api, web, make_partner):
     assert _state() == state
 
 
-def _sheet(*rows: list[Any]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def test_import_with_a_bad_row_commits_nothing(api, make_partner):
     # given a known partner, and a file that changes it, adds one, and has one row with an unknown price level
     make_partner(code="C0001")
-    content = _sheet(
+    content = xlsx(
         ["Code", "Name", "Customer", "Phone", "Price level", "Contacts"],
         ["C0001", "城东惠民超市", "是", "0571-11112222", "批发价", "王经理 13800000001"],
         ["", "新客户甲", "yes", "0571-33334444", "VIP价", "张三 13700000000"],
@@ -633,7 +625,7 @@ def test_import_with_a_bad_row_commits_nothing(api, make_partner):
 
 
 def test_import_of_new_partners_numbers_them_and_keeps_contacts(api):
-    content = _sheet(
+    content = xlsx(
         ["Name", "Customer", "Supplier", "Contacts", "Credit limit"],
         ["城东惠民超市", "是", "", "王经理 13800000001; 李会计", 5000],
         ["康师傅华东经销", "否", "是", "", None],

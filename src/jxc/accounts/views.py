@@ -36,6 +36,7 @@ from jxc.accounts.services.company import CompanyData, company_update
 from jxc.accounts.services.login import login_attempt
 from jxc.accounts.services.tokens import api_token_create, api_token_revoke
 from jxc.accounts.services.users import user_create, user_set_active, user_set_password, user_update
+from jxc.core.actions import set_active_response
 from jxc.core.columns import Column
 from jxc.core.errors import DomainError
 from jxc.core.forms import apply_error
@@ -184,13 +185,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("accounts.change_user", raise_exception=True)
 def user_set_active_view(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     subject = get_object_or_404(User, pk=pk)
-    try:
-        user_set_active(actor=request.user, user=subject, active=active)  # type: ignore[arg-type]
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("Activated.") if active else _("Deactivated."))
-    return redirect("accounts:user_detail", pk=pk)
+    return set_active_response(request, service=user_set_active, active=active, back=subject, user=subject)
 
 
 @require_POST

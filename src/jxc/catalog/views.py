@@ -50,6 +50,7 @@ from jxc.catalog.services.taxonomy import (
     unit_set_active,
 )
 from jxc.catalog.tables import BRAND_COLUMNS, CATEGORY_COLUMNS, PRODUCT_COLUMNS, UNIT_COLUMNS
+from jxc.core.actions import set_active_response
 from jxc.core.columns import can_view_cost, rows_of, visible_columns
 from jxc.core.errors import DomainError
 from jxc.core.excel import xlsx_response
@@ -147,23 +148,11 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "catalog/product_detail.html", context)
 
 
-def _set_active(
-    request: HttpRequest, obj: Model, service: Callable[..., Any], active: bool, **kwargs: Any
-) -> HttpResponse:
-    try:
-        service(actor=request.user, active=active, **kwargs)
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("Activated.") if active else _("Deactivated."))
-    return redirect(obj)
-
-
 @require_POST
 @permission_required("catalog.change_product", raise_exception=True)
 def product_set_active_view(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     product = get_object_or_404(Product, pk=pk)
-    return _set_active(request, product, product_set_active, active, product=product)
+    return set_active_response(request, service=product_set_active, active=active, back=product, product=product)
 
 
 @permission_required(["catalog.add_product", "catalog.change_product"], raise_exception=True)
@@ -270,7 +259,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("catalog.change_unit", raise_exception=True)
 def unit_set_active_view(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     unit = get_object_or_404(Unit, pk=pk)
-    return _set_active(request, unit, unit_set_active, active, unit=unit)
+    return set_active_response(request, service=unit_set_active, active=active, back=unit, unit=unit)
 
 
 @permission_required(["catalog.add_unit", "catalog.change_unit"], raise_exception=True)
@@ -349,7 +338,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("catalog.change_category", raise_exception=True)
 def category_set_active_view(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     category = get_object_or_404(Category, pk=pk)
-    return _set_active(request, category, category_set_active, active, category=category)
+    return set_active_response(request, service=category_set_active, active=active, back=category, category=category)
 
 
 @permission_required(["catalog.add_category", "catalog.change_category"], raise_exception=True)
@@ -408,7 +397,7 @@ def brand_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("catalog.change_brand", raise_exception=True)
 def brand_set_active_view(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     brand = get_object_or_404(Brand, pk=pk)
-    return _set_active(request, brand, brand_set_active, active, brand=brand)
+    return set_active_response(request, service=brand_set_active, active=active, back=brand, brand=brand)
 
 
 @permission_required(["catalog.add_brand", "catalog.change_brand"], raise_exception=True)

@@ -78,6 +78,8 @@ class LocationImport:
         ImportField("warehouse", gettext_lazy("Warehouse"), required=True, help=gettext_lazy("The warehouse code")),
         ImportField("code", gettext_lazy("Code"), required=True),
         ImportField("name", gettext_lazy("Name")),
+        ImportField("is_default", gettext_lazy("Default location"), readonly=True),
+        ImportField("active", gettext_lazy("Active"), readonly=True),
     )
 
     def apply(self, values: dict[str, Any], *, actor: Any) -> Outcome:

@@ -13,7 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jxc.accounts.selectors import audit_trail
+from jxc.core.actions import set_active_response
+from jxc.core.columns import rows_of
 from jxc.core.errors import DomainError
+from jxc.core.excel import xlsx_response
 from jxc.core.forms import apply_error
 from jxc.core.import_views import import_page
 from jxc.core.listing import ListPage, list_response
@@ -28,7 +31,7 @@ from jxc.inventory.services.warehouses import (
     warehouse_set_active,
     warehouse_update,
 )
-from jxc.inventory.tables import WAREHOUSE_COLUMNS
+from jxc.inventory.tables import LOCATION_COLUMNS, WAREHOUSE_COLUMNS
 
 
 def _visible_warehouse(request: HttpRequest, pk: int) -> Warehouse:
@@ -93,6 +96,15 @@ def warehouse_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def warehouse_detail(request: HttpRequest, pk: int) -> HttpResponse:
     warehouse = _visible_warehouse(request, pk)
     show = active_filter(request.GET.get("active"))
+    if request.GET.get("export") == "xlsx":
+        locations = location_list(warehouse=warehouse, active=show).select_related("warehouse")
+        title = str(_("Locations"))
+        return xlsx_response(
+            filename=f"locations-{warehouse.code}",
+            title=title,
+            columns=LOCATION_COLUMNS,
+            rows=rows_of(locations, LOCATION_COLUMNS),
+        )
     location_form = LocationForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -120,13 +132,9 @@ def warehouse_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("inventory.change_warehouse", raise_exception=True)
 def warehouse_set_active_view(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     warehouse = _visible_warehouse(request, pk)
-    try:
-        warehouse_set_active(actor=request.user, warehouse=warehouse, active=active)  # type: ignore[arg-type]
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("Activated.") if active else _("Deactivated."))
-    return redirect(warehouse)
+    return set_active_response(
+        request, service=warehouse_set_active, active=active, back=warehouse, warehouse=warehouse
+    )
 
 
 @permission_required("inventory.change_location", raise_exception=True)
@@ -155,13 +163,7 @@ def location_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def location_set_active_view(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     location = get_object_or_404(Location, pk=pk)
     warehouse = _visible_warehouse(request, location.warehouse_id)
-    try:
-        location_set_active(actor=request.user, location=location, active=active)  # type: ignore[arg-type]
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("Activated.") if active else _("Deactivated."))
-    return redirect(warehouse)
+    return set_active_response(request, service=location_set_active, active=active, back=warehouse, location=location)
 
 
 @permission_required(["inventory.add_warehouse", "inventory.change_warehouse"], raise_exception=True)

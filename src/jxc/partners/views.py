@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jxc.accounts.selectors import audit_trail
+from jxc.core.actions import set_active_response
 from jxc.core.columns import rows_of
 from jxc.core.errors import DomainError
 from jxc.core.excel import xlsx_response
@@ -122,13 +123,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("partners.change_partner", raise_exception=True)
 def partner_set_active_view(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     partner = get_object_or_404(Partner, pk=pk)
-    try:
-        partner_set_active(actor=request.user, partner=partner, active=active)  # type: ignore[arg-type]
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("Activated.") if active else _("Deactivated."))
-    return redirect(partner)
+    return set_active_response(request, service=partner_set_active, active=active, back=partner, partner=partner)
 
 
 @permission_required(["partners.add_partner", "partners.change_partner"], raise_exception=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -45,6 +45,31 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     """Only the keys whose values differ, from both sides."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def audit_set_active(instance: M, *, actor: User | None, active: bool, kind: str, field: str = "active") -> M:
+    """Switch a record's active flag, save it and record `<kind>.activated`/`.deactivated`; nothing if unchanged.
+
+    The caller has locked the row and applied its own rules (e.g. a unit still in use stays active).
+    """
+    if getattr(instance, field) == active:
+        return instance
+    setattr(instance, field, active)
+    update_fields = [field]
+    if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
+        update_fields.append("updated_at")
+    instance.save(update_fields=update_fields)
+    audit_record(
+        actor=actor,
+        action=f"{kind}.activated" if active else f"{kind}.deactivated",
+        target=instance,
+        before={field: not active},
+        after={field: active},
+    )
+    return instance
 
 
 def audit_record(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from jxc.accounts.errors import LastOwner, OwnerOnly, SelfDeactivation
 from jxc.accounts.models import User
 from jxc.accounts.roles import ROLE_BY_CODE
-from jxc.accounts.services.audit import audit_record, changed, snapshot
+from jxc.accounts.services.audit import audit_record, audit_set_active, changed, snapshot
 from jxc.core.errors import Duplicate, ValidationFailed
 
 
@@ -149,16 +149,7 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
             if not _is_owner(actor):
                 raise OwnerOnly()
             _ensure_other_owner(user)
-    user.is_active = active
-    user.save(update_fields=["is_active"])
-    audit_record(
-        actor=actor,
-        action="user.activated" if active else "user.deactivated",
-        target=user,
-        before={"is_active": not active},
-        after={"is_active": active},
-    )
-    return user
+    return audit_set_active(user, actor=actor, active=active, kind="user", field="is_active")
 
 
 @transaction.atomic

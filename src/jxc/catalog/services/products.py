@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jxc.accounts.models import User
-from jxc.accounts.services.audit import audit_record, changed, snapshot
+from jxc.accounts.services.audit import audit_record, audit_set_active, changed, snapshot
 from jxc.catalog.models import Barcode, Brand, Category, Product, ProductUnit, Unit
 from jxc.core.errors import Duplicate, ValidationFailed
 from jxc.core.numbers import is_exact
@@ -265,14 +265,4 @@ def product_update(*, actor: User | None, product: Product, data: ProductData) -
 def product_set_active(*, actor: User | None, product: Product, active: bool) -> Product:
     """Deactivate a product (it stays in history but cannot be used in new documents) or reactivate it."""
     product = Product.objects.select_for_update().get(pk=product.pk)
-    if product.active != active:
-        product.active = active
-        product.save(update_fields=["active", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="product.activated" if active else "product.deactivated",
-            target=product,
-            before={"active": not active},
-            after={"active": active},
-        )
-    return product
+    return audit_set_active(product, actor=actor, active=active, kind="product")

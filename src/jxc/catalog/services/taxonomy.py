@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jxc.accounts.models import User
-from jxc.accounts.services.audit import audit_record, changed, snapshot
+from jxc.accounts.services.audit import audit_record, audit_set_active, changed, snapshot
 from jxc.catalog.errors import CategoryCycle, CategoryInUse, UnitInUse
 from jxc.catalog.models import Brand, Category, Product, ProductUnit, Unit
 from jxc.catalog.selectors import category_descendant_ids
@@ -42,19 +42,6 @@ def _save(instance: M, *, actor: User | None, kind: str, label: str, value: str,
         old, new = changed(before, after)
         if new:
             audit_record(actor=actor, action=f"{kind}.changed", target=instance, before=old, after=new)
-    return instance
-
-
-def _set_active(instance: M, *, actor: User | None, kind: str, active: bool) -> M:
-    instance.active = active  # type: ignore[attr-defined]
-    instance.save(update_fields=["active"])
-    audit_record(
-        actor=actor,
-        action=f"{kind}.activated" if active else f"{kind}.deactivated",
-        target=instance,
-        before={"active": not active},
-        after={"active": active},
-    )
     return instance
 
 
@@ -103,7 +90,7 @@ def unit_set_active(*, actor: User | None, unit: Unit, active: bool) -> Unit:
         used += ProductUnit.objects.filter(unit=unit, product__active=True).count()
         if used:
             raise UnitInUse(name=unit.name, count=used)
-    return _set_active(unit, actor=actor, kind="unit", active=active)
+    return audit_set_active(unit, actor=actor, kind="unit", active=active)
 
 
 @dataclass
@@ -152,7 +139,7 @@ def category_set_active(*, actor: User | None, category: Category, active: bool)
         used = category.products.filter(active=True).count() + category.children.filter(active=True).count()
         if used:
             raise CategoryInUse(name=category.name, count=used)
-    return _set_active(category, actor=actor, kind="category", active=active)
+    return audit_set_active(category, actor=actor, kind="category", active=active)
 
 
 def category_get_or_create_path(*, actor: User | None, path: str) -> Category:
@@ -201,9 +188,7 @@ def brand_save(*, actor: User | None, data: BrandData, brand: Brand | None = Non
 def brand_set_active(*, actor: User | None, brand: Brand, active: bool) -> Brand:
     """Deactivate or reactivate a brand."""
     brand = Brand.objects.select_for_update().get(pk=brand.pk)
-    if brand.active == active:
-        return brand
-    return _set_active(brand, actor=actor, kind="brand", active=active)
+    return audit_set_active(brand, actor=actor, kind="brand", active=active)
 
 
 def brand_get_or_create(*, actor: User | None, name: str) -> Brand:

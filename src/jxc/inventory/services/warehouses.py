@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jxc.accounts.models import User
-from jxc.accounts.services.audit import audit_record, changed, snapshot
+from jxc.accounts.services.audit import audit_record, audit_set_active, changed, snapshot
 from jxc.core.errors import Duplicate, ValidationFailed
 from jxc.inventory.errors import DefaultLocationRequired
 from jxc.inventory.models import Location, Warehouse
@@ -103,17 +103,7 @@ def warehouse_update(*, actor: User | None, warehouse: Warehouse, data: Warehous
 def warehouse_set_active(*, actor: User | None, warehouse: Warehouse, active: bool) -> Warehouse:
     """Deactivate or reactivate a warehouse."""
     warehouse = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
-    if warehouse.active != active:
-        warehouse.active = active
-        warehouse.save(update_fields=["active"])
-        audit_record(
-            actor=actor,
-            action="warehouse.activated" if active else "warehouse.deactivated",
-            target=warehouse,
-            before={"active": not active},
-            after={"active": active},
-        )
-    return warehouse
+    return audit_set_active(warehouse, actor=actor, active=active, kind="warehouse")
 
 
 @dataclass
@@ -168,13 +158,4 @@ def location_set_active(*, actor: User | None, location: Location, active: bool)
         return location
     if not active and location.is_default:
         raise DefaultLocationRequired()
-    location.active = active
-    location.save(update_fields=["active"])
-    audit_record(
-        actor=actor,
-        action="location.activated" if active else "location.deactivated",
-        target=location,
-        before={"active": not active},
-        after={"active": active},
-    )
-    return location
+    return audit_set_active(location, actor=actor, active=active, kind="location")

@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jxc.accounts.models import User
-from jxc.accounts.services.audit import audit_record, changed, snapshot
+from jxc.accounts.services.audit import audit_record, audit_set_active, changed, snapshot
 from jxc.core.errors import Duplicate, ValidationFailed
 from jxc.core.sequences import code_next
 from jxc.core.text import mnemonic_of
@@ -212,14 +212,4 @@ def partner_update(*, actor: User | None, partner: Partner, data: PartnerData) -
 def partner_set_active(*, actor: User | None, partner: Partner, active: bool) -> Partner:
     """Deactivate a partner (kept for history, not offered for new documents) or reactivate it."""
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
-    if partner.active != active:
-        partner.active = active
-        partner.save(update_fields=["active", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="partner.activated" if active else "partner.deactivated",
-            target=partner,
-            before={"active": not active},
-            after={"active": active},
-        )
-    return partner
+    return audit_set_active(partner, actor=actor, active=active, kind="partner")
