@@ -13,7 +13,7 @@ from jxc.accounts.models import ApiToken, User
 from jxc.accounts.roles import ROLE_CHOICES
 from jxc.accounts.services.company import CompanyData
 from jxc.accounts.services.users import UserData
-from jxc.core.forms import decimal_field
+from jxc.core.forms import FastSelect, decimal_field
 
 
 class LoginForm(forms.Form):
@@ -126,7 +126,9 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=80, help_text=_("What the token is for, e.g. “online shop sync”.")
     )
-    scope = forms.ChoiceField(label=_("Scope"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.WRITE)
+    scope = forms.ChoiceField(
+        label=_("Scope"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.WRITE, widget=FastSelect
+    )
     expires_at = forms.DateField(label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -156,5 +158,7 @@ class UserFilterForm(forms.Form):
     q = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, user name, phone")})
     )
-    role = forms.ChoiceField(required=False, choices=[("", _("All roles")), *ROLE_CHOICES])
-    active = forms.ChoiceField(required=False, choices=[("1", _("Active")), ("0", _("Deactivated")), ("", _("All"))])
+    role = forms.ChoiceField(required=False, choices=[("", _("All roles")), *ROLE_CHOICES], widget=FastSelect)
+    active = forms.ChoiceField(
+        required=False, choices=[("1", _("Active")), ("0", _("Deactivated")), ("", _("All"))], widget=FastSelect
+    )

@@ -12,7 +12,7 @@ from jxc.catalog.models import Brand, Product, Unit
 from jxc.catalog.selectors import category_tree
 from jxc.catalog.services.products import BarcodeLine, ProductData, UnitLine
 from jxc.catalog.services.taxonomy import BrandData, CategoryData, UnitData
-from jxc.core.forms import decimal_field, filled_rows
+from jxc.core.forms import FastSelect, decimal_field, filled_rows
 
 ACTIVE_CHOICES = [("1", _("Active")), ("0", _("Deactivated")), ("", _("All"))]
 
@@ -39,12 +39,13 @@ class ProductFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": _("SKU, name, barcode, pinyin initials"), "autofocus": True}
         ),
     )
-    category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    brand = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES)
+    category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=FastSelect)
+    brand = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=FastSelect)
+    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES, widget=FastSelect)
     tracking = forms.ChoiceField(
         required=False,
         choices=[("", _("Any tracking")), ("lots", _("Lots and expiry")), ("serials", _("Serial numbers"))],
+        widget=FastSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -69,10 +70,12 @@ class ProductForm(forms.Form):
     sku = forms.CharField(label=_("SKU"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=120)
     spec = forms.CharField(label=_("Specification"), max_length=120, required=False, help_text=_("e.g. 105g×24"))
-    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
-    brand = forms.TypedChoiceField(label=_("Brand"), required=False, coerce=int, empty_value=None)
+    category = forms.TypedChoiceField(
+        label=_("Category"), required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
+    brand = forms.TypedChoiceField(label=_("Brand"), required=False, coerce=int, empty_value=None, widget=FastSelect)
     base_unit = forms.TypedChoiceField(
-        label=_("Base unit"), coerce=int, help_text=_("The smallest unit stock is counted in.")
+        label=_("Base unit"), coerce=int, help_text=_("The smallest unit stock is counted in."), widget=FastSelect
     )
     purchase_price = decimal_field(label=_("Purchase price"), places=6, min_value=Decimal(0))
     retail_price = decimal_field(label=_("Retail price"), places=6, min_value=Decimal(0))
@@ -153,7 +156,7 @@ class ProductForm(forms.Form):
 
 
 class ProductUnitForm(forms.Form):
-    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, widget=FastSelect)
     factor = decimal_field(label=_("Base units per unit"), places=6, required=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -166,7 +169,12 @@ class BarcodeForm(forms.Form):
         label=_("Barcode"), max_length=64, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
     )
     unit = forms.TypedChoiceField(
-        label=_("Unit"), coerce=int, required=False, empty_value=None, help_text=_("Empty: the base unit.")
+        label=_("Unit"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Empty: the base unit."),
+        widget=FastSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -194,7 +202,9 @@ class UnitForm(forms.Form):
 
 class CategoryForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
-    parent = forms.TypedChoiceField(label=_("Parent category"), required=False, coerce=int, empty_value=None)
+    parent = forms.TypedChoiceField(
+        label=_("Parent category"), required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
     code = forms.CharField(label=_("Code"), max_length=30, required=False)
     sort_order = forms.IntegerField(label=_("Sort order"), initial=0)
 
@@ -216,4 +226,4 @@ class BrandForm(forms.Form):
 
 class SimpleFilterForm(forms.Form):
     q = forms.CharField(required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Search")}))
-    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES)
+    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES, widget=FastSelect)

@@ -8,6 +8,9 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from jxc.core.errors import DomainError, ValidationFailed
 
@@ -103,3 +106,23 @@ def decimal_field(
         widget=DecimalInput(),
         **kwargs,
     )
+
+
+class FastSelect(forms.Select):
+    """A <select> built in Python: Django renders every <option> through a template, which costs ~0.3 ms each
+    and adds up on pages with long lists (brands, categories) or many rows (units of a product)."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
+        if self.allow_multiple_selected:
+            final["multiple"] = True
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option_value, mark_safe(" selected") if str(option_value) in selected else "", label)
+                for option_value, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -11,10 +12,29 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 
 from jxc.core.columns import Column, rows_of, visible_columns
+from jxc.core.display import NUMERIC_KINDS, cell_html
 from jxc.core.excel import xlsx_response
 from jxc.core.htmx import render_page
 
 PAGE_SIZES = (20, 50, 100, 200)
+
+
+@dataclass(frozen=True)
+class ListCell:
+    """A formatted cell: its content, whether it is a number, whether it links to the record."""
+
+    content: Any
+    numeric: bool
+    link: bool
+    is_name: bool
+
+
+@dataclass(frozen=True)
+class ListRow:
+    obj: Any
+    url: str
+    inactive: bool
+    cells: list[ListCell]
 
 
 @dataclass
@@ -25,6 +45,20 @@ class Listing:
     columns: list[Column]
     sort: str
     query: QueryDict
+
+    @cached_property
+    def rows(self) -> list[ListRow]:
+        """The page's rows with their cells formatted once, in Python (cheaper than per-cell template tags)."""
+        link_columns = {i for i, c in enumerate(self.columns) if i == 0 or c.key == "name"}
+        rows = []
+        for obj in self.page.object_list:
+            url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+            cells = [
+                ListCell(cell_html(c, obj), c.kind in NUMERIC_KINDS, bool(url) and i in link_columns, c.key == "name")
+                for i, c in enumerate(self.columns)
+            ]
+            rows.append(ListRow(obj, url, getattr(obj, "active", None) is False, cells))
+        return rows
 
     def querystring(self, **changes: Any) -> str:
         """The current query string with some parameters changed (None removes one)."""

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from jxc.core.forms import FastSelect
 from jxc.inventory.models import Warehouse
 from jxc.inventory.services.warehouses import LocationData, WarehouseData
 
@@ -24,7 +25,7 @@ class WarehouseFilterForm(forms.Form):
     q = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Code, name, address")})
     )
-    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES)
+    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES, widget=FastSelect)
 
 
 class WarehouseForm(forms.Form):

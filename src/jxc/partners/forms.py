@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jxc.core.forms import decimal_field, filled_rows
+from jxc.core.forms import FastSelect, decimal_field, filled_rows
 from jxc.partners.models import CustomerClass, Partner, PriceLevel
 from jxc.partners.services.partners import ContactLine, PartnerData
 
@@ -33,10 +33,15 @@ class PartnerFilterForm(forms.Form):
     role = forms.ChoiceField(
         required=False,
         choices=[("", _("Customers and suppliers")), ("customer", _("Customers")), ("supplier", _("Suppliers"))],
+        widget=FastSelect,
     )
-    price_level = forms.ChoiceField(required=False, choices=[("", _("Any price level")), *PriceLevel.choices])
-    customer_class = forms.ChoiceField(required=False, choices=[("", _("Any class")), *CustomerClass.choices])
-    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES)
+    price_level = forms.ChoiceField(
+        required=False, choices=[("", _("Any price level")), *PriceLevel.choices], widget=FastSelect
+    )
+    customer_class = forms.ChoiceField(
+        required=False, choices=[("", _("Any class")), *CustomerClass.choices], widget=FastSelect
+    )
+    active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES, widget=FastSelect)
 
     def filters(self, raw_active: str | None) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
@@ -74,9 +79,11 @@ class PartnerForm(forms.Form):
     credit_limit = decimal_field(
         label=_("Credit limit"), places=2, min_value=Decimal(0), help_text=_("Empty: no limit.")
     )
-    price_level = forms.ChoiceField(label=_("Price level"), choices=PriceLevel.choices)
-    customer_class = forms.ChoiceField(label=_("Customer class"), choices=CustomerClass.choices)
-    salesperson = forms.TypedChoiceField(label=_("Salesperson"), required=False, coerce=int, empty_value=None)
+    price_level = forms.ChoiceField(label=_("Price level"), choices=PriceLevel.choices, widget=FastSelect)
+    customer_class = forms.ChoiceField(label=_("Customer class"), choices=CustomerClass.choices, widget=FastSelect)
+    salesperson = forms.TypedChoiceField(
+        label=_("Salesperson"), required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
     lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0, initial=0)
     supplier_approved = forms.BooleanField(label=_("Approved supplier"), required=False, initial=True)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2, "wide": True}))

@@ -2,91 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 
 from jxc.core.columns import Column
-from jxc.core.numbers import format_quantity
+from jxc.core.display import NUMERIC_KINDS, cell_html, money, price, qty, rate
 
 register = template.Library()
 
 
-def _grouped(value: Decimal, places: int) -> str:
-    return f"{value:,.{places}f}"
-
-
-@register.filter
-def money(value: Any) -> str:
-    """12345.6 → 12,345.60"""
-    if value is None or value == "":
-        return ""
-    return _grouped(Decimal(value), 2)
-
-
-@register.filter
-def price(value: Any) -> str:
-    """A unit price with 2 places, more only when needed: 3.5 → 3.50, 0.104167 → 0.104167."""
-    if value is None or value == "":
-        return ""
-    value = Decimal(value)
-    text = f"{value:,.6f}".rstrip("0")
-    whole, _dot, frac = text.partition(".")
-    return f"{whole}.{frac.ljust(2, '0')}"
-
-
-@register.filter
-def qty(value: Any, places: int = 6) -> str:
-    """A quantity without trailing zeros: 24.000000 → 24."""
-    if value is None or value == "":
-        return ""
-    return format_quantity(Decimal(value), int(places))
-
-
-@register.filter
-def rate(value: Any) -> str:
-    """13.00 → 13%"""
-    if value is None or value == "":
-        return ""
-    return f"{format_quantity(Decimal(value), 2)}%"
+register.filter("money", money)
+register.filter("price", price)
+register.filter("qty", qty)
+register.filter("rate", rate)
 
 
 @register.simple_tag
 def cell(column: Column, obj: Any) -> str | SafeString:
     """A list cell rendered by the column's kind."""
-    value = column.value(obj)
-    if value is None or value == "":
-        return ""
-    if column.kind == "money":
-        return money(value)
-    if column.kind == "price":
-        return price(value)
-    if column.kind == "quantity":
-        return qty(value)
-    if column.kind == "rate":
-        return rate(value)
-    if column.kind == "bool" or isinstance(value, bool):
-        return format_html(
-            '<span class="badge {}">{}</span>',
-            "badge-success" if value else "badge-muted",
-            _("Yes") if value else _("No"),
-        )
-    if isinstance(value, datetime):
-        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-    if isinstance(value, date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
+    return cell_html(column, obj)
 
 
 @register.filter
 def is_numeric(column: Column) -> bool:
-    return column.kind in {"money", "price", "quantity", "rate", "int"}
+    return column.kind in NUMERIC_KINDS
 
 
 @register.simple_tag(takes_context=True)
