@@ -13,7 +13,7 @@ from jxc.catalog.imports import IMPORTS
 from jxc.catalog.models import Brand, Category, Product
 from jxc.core.imports import import_run
 from jxc.core.models import ImportBatch
-from tests.helpers import xlsx
+from tests.helpers import big_xlsx, xlsx
 
 HEADER_ZH = ["商品编码", "名称", "规格", "分类", "品牌", "基本单位", "辅助单位", "条码", "进价", "零售价"]
 
@@ -131,16 +131,10 @@ def test_a_file_that_cannot_be_imported_gets_one_clear_message(owner, content, m
 
 @override_settings(JXC_IMPORT_MAX_ROWS=20000)
 def test_a_file_with_100k_rows_is_refused_before_any_row_is_applied(owner):
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append(["商品编码", "名称", "基本单位"])
-    for n in range(100_000):
-        sheet.append([f"S{n}", "商品", "包"])
-    buffer = io.BytesIO()
-    book.save(buffer)
+    content = big_xlsx(["商品编码", "名称", "基本单位"], 100_000, lambda n: [f"S{n}", "商品", "包"])
     before = _state()
     with translation.override("en"):
-        report = import_run(spec=IMPORTS["products"], content=buffer.getvalue(), actor=owner, commit=True)
+        report = import_run(spec=IMPORTS["products"], content=content, actor=owner, commit=True)
     assert "100,000 data rows" in report.fatal and "20,000" in report.fatal
     assert _state() == before
 
@@ -214,3 +208,16 @@ def test_every_catalog_list_exports_a_file_its_import_takes_back(web, owner, mak
     assert report.ok, report.as_dict()
     assert report.created == 0 and report.updated == report.total > 0
     assert _state() == before
+
+
+@override_settings(JXC_IMPORT_MAX_ROWS=10)
+def test_an_unsized_sheet_over_the_limit_is_counted_and_refused(owner, english):
+    book = Workbook(write_only=True)  # write-only workbooks carry no size: the rows are counted instead
+    sheet = book.create_sheet()
+    sheet.append(["SKU", "Name", "Base unit"])
+    for n in range(30):
+        sheet.append([f"S{n}", "x", "包"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = import_run(spec=IMPORTS["products"], content=buffer.getvalue(), actor=owner, commit=True)
+    assert "30 data rows" in report.fatal and not Product.objects.exists()

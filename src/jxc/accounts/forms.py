@@ -141,6 +141,13 @@ class CompanyForm(forms.Form):
     bank_account = forms.CharField(label=_("Bank account"), max_length=60, required=False)
     default_tax_rate = decimal_field(label=_("Default tax rate (%)"), places=2, required=True)
     prices_include_tax = forms.BooleanField(label=_("Prices include tax"), required=False)
+    cost_per_warehouse = forms.BooleanField(
+        label=_("Cost per warehouse"),
+        required=False,
+        help_text=_(
+            "Off: one moving-average cost per product for the company. Can only change before the first posting."
+        ),
+    )
 
     def to_data(self) -> CompanyData:
         return CompanyData(**self.cleaned_data)

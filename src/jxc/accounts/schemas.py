@@ -105,6 +105,7 @@ class CompanyIn(Schema):
     bank_account: str = ""
     default_tax_rate: Decimal = Decimal(13)
     prices_include_tax: bool = True
+    cost_per_warehouse: bool = False
 
 
 class CompanyOut(CompanyIn):

@@ -13,7 +13,7 @@ unscaled numbers from ever being mixed.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core import checks, exceptions
@@ -21,8 +21,13 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    _FieldBase = models.Field[Any, Decimal]
+else:
+    _FieldBase = models.Field
 
-class ScaledDecimalField(models.Field):  # type: ignore[type-arg]
+
+class ScaledDecimalField(_FieldBase):
     """An exact decimal with fixed places: numeric on PostgreSQL, a scaled integer on SQLite."""
 
     description = _("Exact decimal number")

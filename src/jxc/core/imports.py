@@ -116,9 +116,18 @@ def _read_rows(content: bytes) -> Iterator[tuple[int, tuple[Any, ...]]]:
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
+        limit = settings.JXC_IMPORT_MAX_ROWS
+        if sheet.max_row is not None and sheet.max_row > limit + 1:  # sized as Excel writes it: refuse unread
+            raise ImportRefused(_too_many(sheet.max_row - 1, limit))
         yield from enumerate(sheet.iter_rows(values_only=True), start=1)
     finally:
         workbook.close()
+
+
+def _too_many(count: int, limit: int) -> str:
+    return _(
+        "The file has %(count)s data rows; at most %(limit)s rows can be imported at once. Split it into several files."
+    ) % {"count": f"{count:,}", "limit": f"{limit:,}"}
 
 
 def _check_file(content: bytes) -> None:
@@ -268,13 +277,7 @@ def _collect(
         count += 1
         if count > limit:
             extra = 1 + sum(1 for _n, r in rows if not _is_blank(r))
-            raise ImportRefused(
-                _(
-                    "The file has %(count)s data rows; at most %(limit)s rows can be imported at once. "
-                    "Split it into several files."
-                )
-                % {"count": f"{limit + extra:,}", "limit": f"{limit:,}"}
-            )
+            raise ImportRefused(_too_many(limit + extra, limit))
         values: dict[str, Any] = {}
         failed = False
         for f, raw in zip(header, row, strict=False):

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
-from jxc.inventory.models import Location, Warehouse
+from jxc.inventory.models import Location, Lot, StockQuant, Warehouse
 
 
 def warehouse_list_for(*, user: Any, q: str = "", active: bool | None = None) -> QuerySet[Warehouse]:
     """The warehouses this user may see (all, or the ones they are limited to), with location counts."""
-    warehouses = Warehouse.objects.annotate(location_count=Count("locations", filter=Q(locations__active=True)))
+    warehouses = Warehouse.objects.filter(is_transit=False).annotate(
+        location_count=Count("locations", filter=Q(locations__active=True))
+    )
     if not getattr(user, "all_warehouses", True):
         warehouses = warehouses.filter(users=user)
     if q:
@@ -49,3 +54,25 @@ def location_list_for(
     if active is not None:
         locations = locations.filter(active=active)
     return locations
+
+
+def lot_suggestions(
+    *, product: Any, location: Location, quantity: Decimal, on: date | None = None
+) -> list[tuple[Lot, Decimal]]:
+    """First expiry, first out: the unexpired lots at this location that cover the quantity, earliest expiry first."""
+    today = on or timezone.localdate()
+    quants = (
+        StockQuant.objects.filter(product=product, location=location, lot__isnull=False, on_hand__gt=0)
+        .filter(Q(lot__expiry_date__isnull=True) | Q(lot__expiry_date__gte=today))
+        .select_related("lot")
+        .order_by(F("lot__expiry_date").asc(nulls_last=True), "lot__batch_no")
+    )
+    picks: list[tuple[Lot, Decimal]] = []
+    remaining = quantity
+    for quant in quants:
+        if remaining <= 0:
+            break
+        take = min(quant.on_hand, remaining)
+        picks.append((quant.lot, take))  # type: ignore[arg-type]
+        remaining -= take
+    return picks

@@ -17,6 +17,13 @@ class Company(models.Model):
     bank_account = models.CharField(_("bank account"), max_length=60, blank=True)
     default_tax_rate = RateField(_("default tax rate (%)"), default=13)
     prices_include_tax = models.BooleanField(_("prices include tax"), default=True)
+    cost_per_warehouse = models.BooleanField(
+        _("cost per warehouse"),
+        default=False,
+        help_text=_(
+            "Off: one moving-average cost per product for the company. Can only change before the first posting."
+        ),
+    )
     demo_loaded_at = models.DateTimeField(_("demo data loaded at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
@@ -31,6 +32,7 @@ class CompanyData:
     bank_account: str = ""
     default_tax_rate: Decimal = Decimal("13")
     prices_include_tax: bool = True
+    cost_per_warehouse: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,11 @@ def company_update(*, actor: User, data: CompanyData) -> Company:
         errors["name"] = [_("This field is required.")]
     if not Decimal(0) <= data.default_tax_rate < Decimal(100):
         errors["default_tax_rate"] = [_("A tax rate is between 0 and 100 %.")]
+    if (
+        data.cost_per_warehouse != company.cost_per_warehouse
+        and apps.get_model("inventory", "StockMove").objects.exists()
+    ):
+        errors["cost_per_warehouse"] = [_("The costing scope can only be changed before anything is posted.")]
     if errors:
         raise ValidationFailed(errors)
     before = snapshot(company) if company.pk else {}

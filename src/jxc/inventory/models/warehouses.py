@@ -15,6 +15,12 @@ class Warehouse(models.Model):
     manager = models.CharField(_("manager"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     allow_negative_stock = models.BooleanField(_("allow negative stock"), default=False)
+    is_transit = models.BooleanField(
+        _("goods in transit"),
+        default=False,
+        editable=False,
+        help_text=_("The system warehouse holding goods between the two steps of a transfer."),
+    )
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("limited users"),
