@@ -30,7 +30,7 @@ run: $(VENV)/.base
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
-	$(BIN)/mypy src/jxc/*/services src/jxc/*/selectors.py
+	$(BIN)/mypy $$(ls -d src/jxc/*/services src/jxc/*/selectors.py src/jxc/*/selectors 2>/dev/null)
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports

@@ -38,6 +38,17 @@ EDIT_WAREHOUSES = (
     "inventory.change_location",
 )
 VIEW_COST = "accounts.view_cost"
+VIEW_STOCK = ("inventory.view_stockbalance", "inventory.view_stockdocument", "inventory.view_stockcount")
+WORK_STOCK = (
+    *VIEW_STOCK,
+    "inventory.add_stockdocument",
+    "inventory.change_stockdocument",
+    "inventory.post_stockdocument",
+    "inventory.add_stockcount",
+    "inventory.change_stockcount",
+)
+# Everything else the owner has, an administrator has too, except these.
+OWNER_ONLY = frozenset({"inventory.reopen_stockperiod"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,7 @@ class Role:
     label: str | Promise
     description: str | Promise
     permissions: tuple[str, ...]
+    excluded: frozenset[str] = frozenset()
 
 
 ROLES: tuple[Role, ...] = (
@@ -57,30 +69,40 @@ ROLES: tuple[Role, ...] = (
         pgettext_lazy("role", "Administrator"),
         _("Users, settings and all master data."),
         (ALL,),
+        OWNER_ONLY,
     ),
     Role(
         "purchaser",
         pgettext_lazy("role", "Purchaser"),
         _("Products and suppliers; sees purchase prices."),
-        (*VIEW_MASTER_DATA, *EDIT_PRODUCTS, *EDIT_PARTNERS, VIEW_COST),
+        (*VIEW_MASTER_DATA, *EDIT_PRODUCTS, *EDIT_PARTNERS, VIEW_COST, *VIEW_STOCK),
     ),
     Role(
         "sales",
         pgettext_lazy("role", "Salesperson"),
         _("Customers and selling; no purchase prices."),
-        (*VIEW_MASTER_DATA, *EDIT_PARTNERS),
+        (*VIEW_MASTER_DATA, *EDIT_PARTNERS, "inventory.view_stockbalance"),
     ),
     Role(
         "warehouse",
         pgettext_lazy("role", "Warehouse keeper"),
         _("Warehouses, locations and stock; no purchase prices."),
-        (*VIEW_MASTER_DATA, *EDIT_WAREHOUSES),
+        (*VIEW_MASTER_DATA, *EDIT_WAREHOUSES, *WORK_STOCK),
     ),
     Role(
         "accountant",
         pgettext_lazy("role", "Accountant"),
         _("Receivables, payables and costs; reads the audit log."),
-        (*VIEW_MASTER_DATA, "partners.change_partner", VIEW_COST, "accounts.view_auditentry"),
+        (
+            *VIEW_MASTER_DATA,
+            "partners.change_partner",
+            VIEW_COST,
+            "accounts.view_auditentry",
+            *VIEW_STOCK,
+            "inventory.view_stockperiod",
+            "inventory.close_stockperiod",
+            "inventory.approve_stockcount",
+        ),
     ),
     Role(
         "cashier",
@@ -93,6 +115,7 @@ ROLES: tuple[Role, ...] = (
             "catalog.view_unit",
             "partners.view_partner",
             "inventory.view_warehouse",
+            "inventory.view_stockbalance",
         ),
     ),
 )

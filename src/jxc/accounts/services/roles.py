@@ -18,7 +18,7 @@ def roles_sync() -> None:
     for role in ROLES:
         group, _ = Group.objects.get_or_create(name=role.code)
         if ALL in role.permissions:
-            wanted = list(by_name.values())
+            wanted = [perm for name, perm in by_name.items() if name not in role.excluded]
         else:
             wanted = [by_name[name] for name in role.permissions if name in by_name]
         group.permissions.set(wanted)

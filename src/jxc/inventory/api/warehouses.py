@@ -28,7 +28,7 @@ from jxc.inventory.services.warehouses import (
 )
 from jxc.inventory.tables import LOCATION_COLUMNS, WAREHOUSE_COLUMNS
 
-router = Router(tags=["inventory"])
+router = Router(tags=["warehouses"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -174,3 +174,23 @@ def warehouse_import(request: HttpRequest) -> HttpResponse:
 @permission_required(["inventory.add_location", "inventory.change_location"], raise_exception=True)
 def location_import(request: HttpRequest) -> HttpResponse:
     return import_page(request, spec=LOCATION_IMPORT, back_url=reverse("inventory:warehouse_list"))
+
+
+urlpatterns = [
+    path("warehouses/", warehouse_list_view, name="warehouse_list"),
+    path("warehouses/new/", warehouse_create_view, name="warehouse_create"),
+    path("warehouses/import/", warehouse_import, name="warehouse_import"),
+    path("warehouses/<int:pk>/", warehouse_detail, name="warehouse_detail"),
+    path("warehouses/<int:pk>/edit/", warehouse_edit, name="warehouse_edit"),
+    path(
+        "warehouses/<int:pk>/deactivate/",
+        warehouse_set_active_view,
+        {"active": False},
+        name="warehouse_deactivate",
+    ),
+    path("warehouses/<int:pk>/activate/", warehouse_set_active_view, {"active": True}, name="warehouse_activate"),
+    path("locations/import/", location_import, name="location_import"),
+    path("locations/<int:pk>/", location_edit, name="location_edit"),
+    path("locations/<int:pk>/deactivate/", location_set_active_view, {"active": False}, name="location_deactivate"),
+    path("locations/<int:pk>/activate/", location_set_active_view, {"active": True}, name="location_activate"),
+]
