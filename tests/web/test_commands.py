@@ -41,7 +41,8 @@ def test_first_start_creates_the_company_the_owner_and_the_demo_once(db, tmp_pat
     assert Product.objects.count() == 200
     assert Partner.objects.filter(is_supplier=True, is_customer=False).count() == 10
     assert Partner.objects.filter(is_customer=True).count() == 50
-    assert Warehouse.objects.count() == 2 and Location.objects.count() == 16
+    assert Warehouse.objects.filter(is_transit=False).count() == 2
+    assert Location.objects.filter(warehouse__is_transit=False).count() == 16
     assert set(Category.objects.filter(parent=None).values_list("name", flat=True)) == {
         "方便面",
         "饮料",
@@ -54,6 +55,17 @@ def test_first_start_creates_the_company_the_owner_and_the_demo_once(db, tmp_pat
     assert Barcode.objects.filter(unit__name="箱").exists()
     assert User.objects.get(username="cangguan").scoped_warehouses.get().code == "MAIN"
     assert User.objects.get(username="xiaoshou").check_password(password)
+    # opening stock (期初), a transfer to the shop, a scrap and a finished count
+    from jxc.inventory.models import StockCount, StockDocument
+
+    kinds = sorted((d.kind, d.reason, d.status) for d in StockDocument.objects.all())
+    assert kinds == [
+        ("issue", "scrap", "posted"),
+        ("receipt", "opening", "posted"),
+        ("receipt", "opening", "posted"),
+        ("transfer", "", "posted"),
+    ]
+    assert StockCount.objects.get().status == "posted"
     # a second start changes nothing and prints no password
     with override_settings(STATIC_ROOT=tmp_path / "static"):
         call_command("setup")

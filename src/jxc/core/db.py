@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -24,10 +24,17 @@ def _retryable(error: OperationalError) -> bool:
 
 
 def retrying_atomic(func: Callable[P, R]) -> Callable[P, R]:
-    """Run the service in its own (durable) transaction; on a serialization failure or deadlock run it again."""
+    """Run the service in its own transaction; on a serialization failure or deadlock run it again.
+
+    Called inside another service's transaction (a counter sale posting a shipment, the demo loading
+    documents), it joins that transaction as a savepoint and the outermost service owns the retries.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                return func(*args, **kwargs)
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 with transaction.atomic(durable=True):
@@ -39,3 +46,17 @@ def retrying_atomic(func: Callable[P, R]) -> Callable[P, R]:
         raise AssertionError("unreachable")
 
     return wrapper
+
+
+LEDGER_LOCK_KEY = 0x4A5843_4C4544  # "JXC" "LED"
+
+
+def ledger_lock(*, exclusive: bool) -> None:
+    """A transaction-long lock on the ledger as a whole: postings take it shared (they never wait on each
+    other), closing a period takes it exclusive (it waits for postings in flight; new ones wait for it).
+    PostgreSQL advisory lock; SQLite needs none, it runs one write transaction at a time."""
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [LEDGER_LOCK_KEY])

@@ -7,8 +7,10 @@ locations, and one user per role.
 
 from __future__ import annotations
 
+import random
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -16,9 +18,26 @@ from django.utils import timezone
 
 from jxc.accounts.models import Company, User
 from jxc.accounts.services.users import UserData, user_create
-from jxc.catalog.models import Unit
+from jxc.catalog.models import Product, Unit
 from jxc.catalog.services.products import BarcodeLine, ProductData, UnitLine, product_create
 from jxc.catalog.services.taxonomy import BrandData, CategoryData, UnitData, brand_save, category_save, unit_save
+from jxc.inventory.choices import DocumentKind, IssueReason, ReceiptReason
+from jxc.inventory.models import Warehouse
+from jxc.inventory.services.counts import (
+    CountEntry,
+    stock_count_approve,
+    stock_count_create,
+    stock_count_post,
+    stock_count_record,
+    stock_count_submit,
+)
+from jxc.inventory.services.documents import (
+    DocumentData,
+    LineData,
+    stock_document_create,
+    stock_document_post,
+    stock_transfer_receive,
+)
 from jxc.inventory.services.warehouses import LocationData, WarehouseData, location_save, warehouse_create
 from jxc.partners.services.partners import ContactLine, PartnerData, partner_create
 
@@ -379,6 +398,7 @@ class DemoResult:
     warehouses: int
     users: list[str]
     password: str | None
+    stock_documents: int = 0
 
 
 @transaction.atomic
@@ -501,6 +521,7 @@ def demo_load(*, actor: User | None, password: str | None = None) -> DemoResult:
             )
     for code, name in (("FRONT", "前场货架"), ("BACK", "后仓")):
         location_save(actor=actor, warehouse=shop, data=LocationData(code=code, name=name))
+    stock_documents = _demo_stock(actor, main, shop)
     password = password or secrets.token_urlsafe(9)
     users = []
     for username, display, role, scope in (
@@ -528,7 +549,130 @@ def demo_load(*, actor: User | None, password: str | None = None) -> DemoResult:
         if company.name in {"My company", "我的公司"}:
             company.name = "杭州鑫达商贸有限公司"
         company.save(update_fields=["demo_loaded_at", "name"])
-    return DemoResult(products, len(SUPPLIERS), len(CUSTOMER_NAMES), 2, users, password)
+    return DemoResult(products, len(SUPPLIERS), len(CUSTOMER_NAMES), 2, users, password, stock_documents)
+
+
+def _demo_stock(actor: User | None, main: Warehouse, shop: Warehouse) -> int:
+    """Opening stock (期初) in both warehouses, a transfer to the shop, a scrap and a finished count."""
+    assert actor is not None
+    today = timezone.localdate()
+    opening_day = today - timedelta(days=20)
+    rng = random.Random(20261123)
+    main_locations = list(main.locations.exclude(is_default=True).order_by("code"))
+    shop_front = shop.locations.get(code="FRONT")
+    products = list(Product.objects.select_related("base_unit").prefetch_related("units__unit").order_by("sku"))
+    main_lines, shop_lines = [], []
+    for index, product in enumerate(products):
+        box = next((u for u in product.units.all() if u.unit.name == "箱"), None)
+        boxes = rng.randint(1, 3) if index % 9 == 0 else rng.randint(4, 25)  # a few run low: stock alerts
+        quantity = Decimal(boxes) * (box.factor if box else Decimal(rng.randint(20, 120)))
+        lot = {}
+        if product.track_lots:
+            made = opening_day - timedelta(days=rng.randint(10, 60))
+            expiry = made + timedelta(days=product.shelf_life_days or 180)
+            if index % 23 == 0:
+                expiry = today + timedelta(days=rng.randint(3, 20))  # expiring soon: more alerts
+            lot = {"batch_no": f"B{made:%y%m%d}{index % 10}", "production_date": made, "expiry_date": expiry}
+        location = main_locations[index * len(main_locations) // len(products)]
+        main_lines.append(
+            LineData(
+                product_id=product.pk,
+                quantity=quantity,
+                unit_cost=product.purchase_price,
+                location_id=location.pk,
+                **lot,
+            )
+        )
+        if index % 4 == 0:
+            shop_lines.append(
+                LineData(
+                    product_id=product.pk,
+                    quantity=(quantity / 4).to_integral_value() or Decimal(1),
+                    unit_cost=product.purchase_price,
+                    location_id=shop_front.pk,
+                    **({**lot, "batch_no": lot["batch_no"]} if lot else {}),
+                )
+            )
+    documents = [
+        DocumentData(
+            kind=DocumentKind.RECEIPT,
+            date=opening_day,
+            warehouse_id=main.pk,
+            reason=ReceiptReason.OPENING,
+            notes="期初库存",
+            lines=main_lines,
+        ),
+        DocumentData(
+            kind=DocumentKind.RECEIPT,
+            date=opening_day,
+            warehouse_id=shop.pk,
+            reason=ReceiptReason.OPENING,
+            notes="期初库存",
+            lines=shop_lines,
+        ),
+    ]
+    for data in documents:
+        stock_document_post(actor=actor, document=stock_document_create(actor=actor, data=data))
+    plain = [p for p in products if not p.track_lots][:5]
+    transfer = stock_document_create(
+        actor=actor,
+        data=DocumentData(
+            kind=DocumentKind.TRANSFER,
+            date=today - timedelta(days=7),
+            warehouse_id=main.pk,
+            to_warehouse_id=shop.pk,
+            notes="门店补货",
+            lines=[
+                LineData(
+                    product_id=p.pk,
+                    quantity=Decimal(12),
+                    location_id=main_lines[products.index(p)].location_id,
+                    to_location_id=shop_front.pk,
+                )
+                for p in plain
+            ],
+        ),
+    )
+    stock_transfer_receive(
+        actor=actor, document=stock_document_post(actor=actor, document=transfer), day=today - timedelta(days=6)
+    )
+    scrap = stock_document_create(
+        actor=actor,
+        data=DocumentData(
+            kind=DocumentKind.ISSUE,
+            date=today - timedelta(days=3),
+            warehouse_id=main.pk,
+            reason=IssueReason.SCRAP,
+            notes="搬运破损",
+            lines=[
+                LineData(
+                    product_id=plain[0].pk,
+                    quantity=Decimal(2),
+                    location_id=main_lines[products.index(plain[0])].location_id,
+                )
+            ],
+        ),
+    )
+    stock_document_post(actor=actor, document=scrap)
+    counted_location = main_locations[0]
+    count = stock_count_create(
+        actor=actor,
+        warehouse_id=main.pk,
+        day=today - timedelta(days=1),
+        location_ids=[counted_location.pk],
+        notes="A-01 货架月度盘点",
+    )
+    entries = []
+    for n, line in enumerate(count.lines.all()):
+        counted = line.book_quantity - 1 if n == 0 else line.book_quantity  # one pack missing
+        entries.append(
+            CountEntry(product_id=line.product_id, location_id=line.location_id, lot_id=line.lot_id, quantity=counted)
+        )
+    stock_count_record(actor=actor, count=count, entries=entries)
+    stock_count_submit(actor=actor, count=count)
+    stock_count_approve(actor=actor, count=count)
+    stock_count_post(actor=actor, count=count)
+    return len(documents) + 3
 
 
 def _categories(actor: User | None) -> dict[str, int]:

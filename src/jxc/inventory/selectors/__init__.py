@@ -21,6 +21,7 @@ from jxc.inventory.selectors.warehouses import (
     lot_suggestions,
     warehouse_get_for,
     warehouse_list_for,
+    warehouses_of,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "valuation_at",
     "warehouse_get_for",
     "warehouse_list_for",
+    "warehouses_of",
 ]

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from jxc.catalog.models import Product
+from jxc.catalog.models import Barcode, Product
 from jxc.catalog.selectors import category_descendant_ids
 from jxc.core.numbers import ZERO, round_money
 from jxc.inventory.choices import DocumentStatus, PeriodStatus
@@ -31,7 +31,7 @@ from jxc.inventory.models import (
     StockQuant,
     StockSnapshot,
 )
-from jxc.inventory.selectors.warehouses import warehouse_list_for
+from jxc.inventory.selectors.warehouses import warehouses_of
 
 GROUPS = ("warehouse", "product", "location", "lot")
 
@@ -57,21 +57,23 @@ class OverviewRow:
         return None if self.unit_cost is None else round_money(self.on_hand * self.unit_cost)
 
 
-def _visible_warehouse_ids(user: Any, warehouse_id: int | None) -> list[int]:
-    visible = list(warehouse_list_for(user=user).values_list("pk", flat=True))
+def visible_warehouse_ids(*, user: Any, warehouse_id: int | None = None) -> list[int]:
+    """The ids of the warehouses this user may see, or just the one asked for if they may see it."""
+    visible = list(warehouses_of(user=user).values_list("pk", flat=True))
     if warehouse_id is not None:
         return [warehouse_id] if warehouse_id in visible else []
     return visible
 
 
-def _product_filter(q: str, category_id: int | None) -> Q:
+def product_filter(q: str, category_id: int | None) -> Q:
+    """Rows whose product matches a search text (SKU, name, pinyin initials, barcode) and a category subtree."""
     condition = Q()
     if q:
         condition &= (
             Q(product__sku__icontains=q)
             | Q(product__name__icontains=q)
             | Q(product__mnemonic__icontains=q.upper())
-            | Q(product__barcodes__code=q)
+            | Q(product_id__in=Barcode.objects.filter(code=q).values("product_id"))
         )
     if category_id:
         condition &= Q(product__category_id__in=category_descendant_ids(category_id))
@@ -88,8 +90,8 @@ def stock_overview_queryset(
     include_zero: bool = False,
 ) -> QuerySet[Any]:
     """Rows of stock for a list page: balances per product × warehouse, or quants per location / lot."""
-    warehouses = _visible_warehouse_ids(user, warehouse_id)
-    condition = _product_filter(q, category_id) & Q(warehouse_id__in=warehouses)
+    warehouses = visible_warehouse_ids(user=user, warehouse_id=warehouse_id)
+    condition = product_filter(q, category_id) & Q(warehouse_id__in=warehouses)
     if group in {"location", "lot"}:
         rows: QuerySet[Any] = StockQuant.objects.filter(condition).select_related(
             "product__base_unit", "warehouse", "location", "lot"
@@ -159,13 +161,14 @@ def stock_overview(rows: Any, *, group: str, with_cost: bool) -> list[OverviewRo
     return result
 
 
-def _last_closed(on_or_before: date) -> StockPeriod | None:
+def last_closed_period(on_or_before: date) -> StockPeriod | None:
+    """The latest closed period that ended on or before this date."""
     return StockPeriod.objects.filter(status=PeriodStatus.CLOSED, end__lte=on_or_before).order_by("-end").first()
 
 
 def balance_at(*, product: Product, warehouse_ids: list[int], day: date) -> tuple[Decimal, Decimal]:
     """Quantity and ledger value of a product in these warehouses at the end of `day`."""
-    period = _last_closed(day)
+    period = last_closed_period(day)
     quantity, value = ZERO, ZERO
     moves = StockMove.objects.filter(product=product, warehouse_id__in=warehouse_ids, date__lte=day)
     if period is not None:
@@ -221,7 +224,7 @@ class StockCard:
 
 def stock_card(*, user: Any, product: Product, start: date, end: date, warehouse_id: int | None = None) -> StockCard:
     """Every move of a product between two dates (inclusive) in the visible warehouses, with running balances."""
-    warehouses = _visible_warehouse_ids(user, warehouse_id)
+    warehouses = visible_warehouse_ids(user=user, warehouse_id=warehouse_id)
     opening_quantity, opening_value = balance_at(
         product=product, warehouse_ids=warehouses, day=start - timedelta(days=1)
     )
@@ -271,9 +274,9 @@ class ValuationRow:
 
 def valuation_at(*, day: date, q: str = "", category_id: int | None = None) -> list[ValuationRow]:
     """Inventory valuation at the end of `day`: the snapshot before it plus the moves since, per cost scope."""
-    period = _last_closed(day)
+    period = last_closed_period(day)
     totals: dict[tuple[int, int | None], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    condition = _product_filter(q, category_id)
+    condition = product_filter(q, category_id)
     if period is not None:
         for s in CostSnapshot.objects.filter(period=period).filter(condition):
             totals[(s.product_id, s.warehouse_id)] = [s.quantity, s.value]
@@ -307,7 +310,7 @@ class AlertRow:
 def stock_alerts(*, user: Any, days: int = 30, today: date | None = None) -> list[AlertRow]:
     """Products below their minimum or above their maximum (all visible warehouses), lots expiring or expired."""
     today = today or timezone.localdate()
-    warehouses = _visible_warehouse_ids(user, None)
+    warehouses = visible_warehouse_ids(user=user, warehouse_id=None)
     on_hand = {
         r["product_id"]: r["q"]
         for r in StockBalance.objects.filter(warehouse_id__in=warehouses)
@@ -339,7 +342,7 @@ def stock_alerts(*, user: Any, days: int = 30, today: date | None = None) -> lis
 
 def in_transit_documents(*, user: Any) -> QuerySet[StockDocument]:
     """Transfers shipped and not yet received, into or out of the visible warehouses."""
-    warehouses = _visible_warehouse_ids(user, None)
+    warehouses = visible_warehouse_ids(user=user, warehouse_id=None)
     return (
         StockDocument.objects.filter(status=DocumentStatus.IN_TRANSIT)
         .filter(Q(warehouse_id__in=warehouses) | Q(to_warehouse_id__in=warehouses))

@@ -12,13 +12,17 @@ from django.utils import timezone
 from jxc.inventory.models import Location, Lot, StockQuant, Warehouse
 
 
-def warehouse_list_for(*, user: Any, q: str = "", active: bool | None = None) -> QuerySet[Warehouse]:
-    """The warehouses this user may see (all, or the ones they are limited to), with location counts."""
-    warehouses = Warehouse.objects.filter(is_transit=False).annotate(
-        location_count=Count("locations", filter=Q(locations__active=True))
-    )
+def warehouses_of(*, user: Any) -> QuerySet[Warehouse]:
+    """The warehouses this user may see and use: all of them, or the ones they are limited to."""
+    warehouses = Warehouse.objects.filter(is_transit=False)
     if not getattr(user, "all_warehouses", True):
         warehouses = warehouses.filter(users=user)
+    return warehouses
+
+
+def warehouse_list_for(*, user: Any, q: str = "", active: bool | None = None) -> QuerySet[Warehouse]:
+    """The warehouses this user may see, with their counts of active locations, for lists."""
+    warehouses = warehouses_of(user=user).annotate(location_count=Count("locations", filter=Q(locations__active=True)))
     if q:
         warehouses = warehouses.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(address__icontains=q))
     if active is not None:

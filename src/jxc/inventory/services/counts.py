@@ -22,7 +22,7 @@ from jxc.core.sequences import document_number_next
 from jxc.inventory.choices import CountStatus, MoveKind
 from jxc.inventory.errors import AlreadyReversed, CountNotReady, InvalidQuantity
 from jxc.inventory.models import Location, Lot, StockCount, StockCountLine, StockMove, StockPosting, StockQuant
-from jxc.inventory.selectors import warehouse_list_for
+from jxc.inventory.selectors import warehouses_of
 from jxc.inventory.services.posting import Leg, Source, check_open, stock_post
 from jxc.inventory.services.reversal import posting_reverse
 
@@ -56,7 +56,7 @@ def stock_count_create(
     notes: str = "",
 ) -> StockCount:
     """Open a count sheet: one line per product, location and lot with stock, its book quantity taken now."""
-    warehouse = warehouse_list_for(user=actor).filter(pk=warehouse_id, active=True).first()
+    warehouse = warehouses_of(user=actor).filter(pk=warehouse_id, active=True).first()
     if warehouse is None:
         raise ValidationFailed.one("warehouse_id", _("Choose a warehouse you may use."))
     check_open(day)

@@ -40,7 +40,7 @@ from jxc.inventory.errors import (
     SameLocation,
 )
 from jxc.inventory.models import Location, Lot, StockDocument, StockDocumentLine, StockPosting, Warehouse
-from jxc.inventory.selectors import lot_suggestions, warehouse_list_for
+from jxc.inventory.selectors import lot_suggestions, warehouses_of
 from jxc.inventory.services.lots import lot_for_receipt, transit_location
 from jxc.inventory.services.posting import Leg, Source, check_open, stock_post
 from jxc.inventory.services.reversal import posting_reverse
@@ -86,7 +86,7 @@ def _clean(data: DocumentData, *, actor: User) -> tuple[Warehouse, Warehouse | N
     if data.kind not in DocumentKind.values:
         errors["kind"] = [_("Choose receipt, issue or transfer.")]
         raise ValidationFailed(errors)
-    visible = warehouse_list_for(user=actor)
+    visible = warehouses_of(user=actor)
     warehouse = visible.filter(pk=data.warehouse_id).first()
     if warehouse is None:
         raise ValidationFailed.one("warehouse_id", _("Choose a warehouse you may use."))
@@ -251,8 +251,9 @@ def _with_lots(
     return lines
 
 
-def _save_lines(document: StockDocument, lines: list[StockDocumentLine]) -> None:
-    document.lines.all().delete()
+def _save_lines(document: StockDocument, lines: list[StockDocumentLine], *, replace: bool = False) -> None:
+    if replace:
+        document.lines.all().delete()
     for position, line in enumerate(lines, start=1):
         line.document = document
         line.position = position
@@ -317,7 +318,7 @@ def stock_document_update(*, actor: User, document: StockDocument, data: Documen
     document.reason = data.reason if document.kind != DocumentKind.TRANSFER else ""
     document.notes = data.notes.strip()
     document.save(update_fields=["date", "warehouse", "to_warehouse", "reason", "notes"])
-    _save_lines(document, lines)
+    _save_lines(document, lines, replace=True)
     audit_record(actor=actor, action="stock_document.changed", target=document, before=before, after=_state(document))
     return document
 
@@ -441,7 +442,7 @@ def stock_transfer_receive(*, actor: User, document: StockDocument, day: date | 
         return document  # already received: idempotent
     if document.status != DocumentStatus.IN_TRANSIT:
         raise DocumentNotPosted(number=document.number, status=document.get_status_display())
-    if document.to_warehouse_id not in set(warehouse_list_for(user=actor).values_list("pk", flat=True)):
+    if document.to_warehouse_id not in set(warehouses_of(user=actor).values_list("pk", flat=True)):
         raise NotFound()
     day = day or max(timezone.localdate(), document.date)
     shipped = StockPosting.objects.get(source_type=SOURCE_TYPE, source_id=document.pk, phase="post")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from jxc.accounts.models import Company, User
 from jxc.accounts.services.audit import audit_record
+from jxc.core.db import ledger_lock
 from jxc.core.errors import Forbidden
 from jxc.core.numbers import ZERO
 from jxc.inventory.choices import PeriodStatus
@@ -36,6 +37,7 @@ def stock_period_close(*, actor: User, month: date) -> StockPeriod:
     if not actor.has_perm("inventory.close_stockperiod"):
         raise Forbidden()
     start, end = month_bounds(month)
+    ledger_lock(exclusive=True)  # postings in flight commit first; new ones wait and then see the period closed
     if end >= timezone.localdate():
         raise PeriodOrder(reason=_("%(month)s has not ended yet.") % {"month": f"{start:%Y-%m}"})
     period, _created = StockPeriod.objects.select_for_update().get_or_create(start=start, defaults={"end": end})

@@ -14,17 +14,19 @@ It reads only the rows it locks: no history is scanned, however long the ledger 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from jxc.accounts.models import Company, User
 from jxc.catalog.models import Product
+from jxc.core.db import ledger_lock
 from jxc.core.numbers import CENT, PRICE_QUANTUM, ZERO, round_money
 from jxc.inventory.choices import MoveKind, PeriodStatus, ReservationStatus, SerialStatus
 from jxc.inventory.errors import (
@@ -54,6 +56,8 @@ from jxc.inventory.models import (
     StockQuant,
     Warehouse,
 )
+
+R = TypeVar("R", CostState, StockBalance, StockQuant)
 
 
 @dataclass(frozen=True)
@@ -128,12 +132,15 @@ class _State:
 
 
 def closed_period_for(day: date) -> StockPeriod | None:
-    """The closed period that contains this date, if any."""
-    return StockPeriod.objects.filter(status=PeriodStatus.CLOSED, start__lte=day, end__gte=day).first()
+    """The latest closed period if the date lies on or before its end (periods close in order)."""
+    latest = StockPeriod.objects.filter(status=PeriodStatus.CLOSED).order_by("-end").first()
+    return latest if latest is not None and day <= latest.end else None
 
 
 def check_open(day: date) -> None:
-    """Refuse a date that lies in a closed period."""
+    """Refuse a date in (or before) a closed period. Holds the ledger lock shared until commit, so a period
+    cannot close between this check and the posting's commit."""
+    ledger_lock(exclusive=False)
     period = closed_period_for(day)
     if period is not None:
         raise ClosedPeriod(date=day.isoformat(), period=str(period))
@@ -226,39 +233,50 @@ def _sorted(keys: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
 
 def _lock(legs: Sequence[Leg], state: _State) -> None:
-    """Create missing rows, then lock cost states, balances and quants in sorted key order."""
+    """Lock cost states, balances and quants in sorted key order, creating the missing ones first."""
     scope_keys = _sorted(_scope_key(state, leg) for leg in legs)
     balance_keys = _sorted((leg.product_id, leg.warehouse_id) for leg in legs)
     quant_keys = _sorted(_quant_key(leg) for leg in legs)
-    CostState.objects.bulk_create(
-        [CostState(product_id=p, warehouse_id=w) for p, w in scope_keys], ignore_conflicts=True
+    state.costs.update(_lock_rows(CostState, scope_keys, lambda k: CostState(product_id=k[0], warehouse_id=k[1])))
+    state.balances.update(
+        _lock_rows(StockBalance, balance_keys, lambda k: StockBalance(product_id=k[0], warehouse_id=k[1]))
     )
-    StockBalance.objects.bulk_create(
-        [StockBalance(product_id=p, warehouse_id=w) for p, w in balance_keys], ignore_conflicts=True
+    state.quants.update(
+        _lock_rows(
+            StockQuant,
+            quant_keys,
+            lambda k: StockQuant(product_id=k[0], warehouse_id=k[1], location_id=k[2], lot_id=k[3]),
+        )
     )
-    StockQuant.objects.bulk_create(
-        [StockQuant(product_id=p, warehouse_id=w, location_id=loc, lot_id=lot) for p, w, loc, lot in quant_keys],
-        ignore_conflicts=True,
-    )
-    scope_filter = Q()
-    for p, w in scope_keys:
-        scope_filter |= Q(product_id=p, warehouse_id=w) if w is not None else Q(product_id=p, warehouse__isnull=True)
-    for cost in CostState.objects.select_for_update().filter(scope_filter).order_by("product_id", "warehouse_id"):
-        state.costs[(cost.product_id, cost.warehouse_id)] = cost
-    balance_filter = Q()
-    for p, w in balance_keys:
-        balance_filter |= Q(product_id=p, warehouse_id=w)
-    for balance in (
-        StockBalance.objects.select_for_update().filter(balance_filter).order_by("product_id", "warehouse_id")
-    ):
-        state.balances[(balance.product_id, balance.warehouse_id)] = balance
-    quant_filter = Q()
-    for p, w, loc, lot in quant_keys:
-        lot_q = Q(lot_id=lot) if lot is not None else Q(lot__isnull=True)
-        quant_filter |= Q(product_id=p, warehouse_id=w, location_id=loc) & lot_q
-    quants = StockQuant.objects.select_for_update().filter(quant_filter)
-    for quant in quants.order_by("product_id", "warehouse_id", "location_id", "lot_id"):
-        state.quants[(quant.product_id, quant.warehouse_id, quant.location_id, quant.lot_id)] = quant
+
+
+def _lock_rows(model: type[R], keys: list[tuple[Any, ...]], make: Callable[[tuple[Any, ...]], R]) -> dict[Any, R]:
+    found = _locked(model, keys)
+    missing = [k for k in keys if k not in found]
+    if missing:  # the first posting at these keys: create the rows (a concurrent creator wins; we lock its row)
+        model._default_manager.bulk_create([make(k) for k in missing], ignore_conflicts=True)
+        found = _locked(model, keys)
+    return found
+
+
+_KEY_FIELDS: dict[type, tuple[str, ...]] = {
+    CostState: ("product_id", "warehouse_id"),
+    StockBalance: ("product_id", "warehouse_id"),
+    StockQuant: ("product_id", "warehouse_id", "location_id", "lot_id"),
+}
+
+
+def _locked(model: type[R], keys: list[tuple[Any, ...]]) -> dict[Any, R]:
+    """SELECT … FOR UPDATE the rows of these keys, ordered by key (rows are locked in that order)."""
+    fields = _KEY_FIELDS[model]
+    condition = Q()
+    for key in keys:
+        part = Q()
+        for name, value in zip(fields, key, strict=True):
+            part &= Q(**{name: value}) if value is not None else Q(**{f"{name.removesuffix('_id')}__isnull": True})
+        condition |= part
+    rows = model._default_manager.select_for_update().filter(condition).order_by(*fields)
+    return {tuple(getattr(row, name) for name in fields): row for row in rows}
 
 
 def _check_availability(legs: Sequence[Leg], state: _State) -> None:
@@ -477,12 +495,12 @@ def _serials(legs: Sequence[Leg], moves: list[StockMove], state: _State) -> None
 
 
 def _save(state: _State) -> None:
-    for cost in state.costs.values():
-        cost.save(update_fields=["quantity", "value", "last_unit_cost"])
+    """Write back every locked row: three UPDATE statements however many lines."""
+    CostState.objects.bulk_update(list(state.costs.values()), ["quantity", "value", "last_unit_cost"])
     for balance in state.balances.values():
-        balance.save(update_fields=["on_hand", "reserved", "version", "updated_at"])
-    for quant in state.quants.values():
-        quant.save(update_fields=["on_hand"])
+        balance.updated_at = timezone.now()
+    StockBalance.objects.bulk_update(list(state.balances.values()), ["on_hand", "reserved", "version", "updated_at"])
+    StockQuant.objects.bulk_update(list(state.quants.values()), ["on_hand"])
 
 
 __all__ = ["CENT", "Leg", "Source", "check_open", "closed_period_for", "stock_post"]
