@@ -1,5 +1,5 @@
-from jxc.inventory.views import warehouses
+from jxc.inventory.views import counts, documents, stock, warehouses
 
 app_name = "inventory"
 
-urlpatterns = [*warehouses.urlpatterns]
+urlpatterns = [*warehouses.urlpatterns, *documents.urlpatterns, *counts.urlpatterns, *stock.urlpatterns]

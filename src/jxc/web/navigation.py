@@ -29,6 +29,9 @@ class NavSection:
     items: tuple[NavItem, ...] = field(default_factory=tuple)
 
 
+VIEW_STOCK = "inventory.view_stockbalance"
+VIEW_DOCUMENTS = "inventory.view_stockdocument"
+
 NAVIGATION: tuple[NavSection, ...] = (
     NavSection("home", _("Home"), "home", (NavItem(_("Dashboard"), "web:home"),)),
     NavSection(
@@ -42,6 +45,23 @@ NAVIGATION: tuple[NavSection, ...] = (
             NavItem(_("Units"), "catalog:unit_list", "catalog.view_unit", "/catalog/units"),
             NavItem(_("Customers & suppliers"), "partners:partner_list", "partners.view_partner", "/partners"),
             NavItem(_("Warehouses"), "inventory:warehouse_list", "inventory.view_warehouse", "/inventory/warehouses"),
+        ),
+    ),
+    NavSection(
+        "inventory",
+        _("Inventory"),
+        "warehouse",
+        (
+            NavItem(_("Stock on hand"), "inventory:stock_overview", VIEW_STOCK, "/inventory/stock/"),
+            NavItem(_("Stock card"), "inventory:stock_card", VIEW_STOCK, "/inventory/stock-card/"),
+            NavItem(_("Stock alerts"), "inventory:stock_alerts", VIEW_STOCK, "/inventory/alerts/"),
+            NavItem(_("Other receipts"), "inventory:receipt_list", VIEW_DOCUMENTS, "/inventory/receipts/"),
+            NavItem(_("Other issues"), "inventory:issue_list", VIEW_DOCUMENTS, "/inventory/issues/"),
+            NavItem(_("Transfers"), "inventory:transfer_list", VIEW_DOCUMENTS, "/inventory/transfers/"),
+            NavItem(_("Goods in transit"), "inventory:in_transit", VIEW_DOCUMENTS, "/inventory/in-transit/"),
+            NavItem(_("Stock counts"), "inventory:count_list", "inventory.view_stockcount", "/inventory/counts/"),
+            NavItem(_("Inventory valuation"), "inventory:valuation", "accounts.view_cost", "/inventory/valuation/"),
+            NavItem(_("Stock periods"), "inventory:period_list", "inventory.view_stockperiod", "/inventory/periods/"),
         ),
     ),
     NavSection(

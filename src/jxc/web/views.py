@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from jxc.accounts.selectors import audit_list
+from jxc.inventory.views.stock import alerts_context
 from jxc.web.selectors import dashboard_figures, global_search
 
 
@@ -17,7 +18,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """首页: figures from the data that exists and the latest changes."""
     figures = dashboard_figures(user=request.user)
     recent = list(audit_list()[:8]) if request.user.has_perm("accounts.view_auditentry") else []
-    return render(request, "web/home.html", {"figures": figures, "recent": recent})
+    context = {"figures": figures, "recent": recent, **alerts_context(request.user)}
+    return render(request, "web/home.html", context)
 
 
 @require_GET

@@ -44,7 +44,7 @@ def transit_location() -> Location:
         try:
             with transaction.atomic():
                 warehouse = Warehouse.objects.create(
-                    code=TRANSIT_CODE, name=gettext("Goods in transit"), is_transit=True
+                    code=TRANSIT_CODE, name=gettext("Transit warehouse"), is_transit=True
                 )
                 return Location.objects.create(
                     warehouse=warehouse, code="TRANSIT", name=warehouse.name, is_default=True
