@@ -1,0 +1,1 @@
+"""Benchmarks: workloads run through the real services, figures printed as JSON."""
