@@ -37,10 +37,9 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date", "style": "width:auto"}, format="%Y-%m-%d")
 
 
-class StockFilterForm(forms.Form):
-    """The overview's toolbar: grain, warehouse, category, search and the zero-stock toggle."""
+class ScopeFilterForm(forms.Form):
+    """The filters the stock pages share: warehouse (of the user's), category and a search text."""
 
-    grain = forms.ChoiceField(label=_("Grain"), required=False, choices=GRAIN_CHOICES, widget=FastSelect)
     warehouse = forms.TypedChoiceField(
         label=_("Warehouse"), required=False, coerce=int, empty_value=None, widget=FastSelect
     )
@@ -52,7 +51,6 @@ class StockFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("SKU, name, barcode, pinyin initials")}),
     )
-    zero = forms.BooleanField(label=_("Show zero stock"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,15 +59,23 @@ class StockFilterForm(forms.Form):
             (n.category.pk, "　" * n.depth + n.category.name) for n in category_tree()
         ]
 
-    def filters(self) -> dict[str, Any]:
-        data = _valid_data(self)
+    def scope(self, data: dict[str, Any]) -> dict[str, Any]:
         return {
-            "grain": data.get("grain") or "warehouse",
             "warehouse_id": data.get("warehouse"),
             "category_id": data.get("category"),
             "q": (data.get("q") or "").strip(),
-            "include_zero": bool(data.get("zero")),
         }
+
+
+class StockFilterForm(ScopeFilterForm):
+    """The overview's toolbar: grain, warehouse, category, search and the zero-stock toggle."""
+
+    grain = forms.ChoiceField(label=_("Grain"), required=False, choices=GRAIN_CHOICES, widget=FastSelect)
+    zero = forms.BooleanField(label=_("Show zero stock"), required=False)
+
+    def filters(self) -> dict[str, Any]:
+        data = _valid_data(self)
+        return {"grain": data.get("grain") or "warehouse", **self.scope(data), "include_zero": bool(data.get("zero"))}
 
 
 class StockCardForm(forms.Form):
@@ -121,36 +127,15 @@ class AlertFilterForm(forms.Form):
         return 30 if value is None else int(value)
 
 
-class ValuationFilterForm(forms.Form):
-    date = forms.DateField(label=_("At the end of"), required=False, widget=_date_input())
-    warehouse = forms.TypedChoiceField(
-        label=_("Warehouse"), required=False, coerce=int, empty_value=None, widget=FastSelect
-    )
-    category = forms.TypedChoiceField(
-        label=_("Category"), required=False, coerce=int, empty_value=None, widget=FastSelect
-    )
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("SKU, name, barcode, pinyin initials")}),
-    )
+class ValuationFilterForm(ScopeFilterForm):
+    """The valuation page's toolbar: the day, warehouse, category and search."""
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["warehouse"].choices = _warehouse_choices(user, blank=_("All warehouses"))
-        self.fields["category"].choices = [("", _("All categories"))] + [
-            (n.category.pk, "　" * n.depth + n.category.name) for n in category_tree()
-        ]
+    date = forms.DateField(label=_("At the end of"), required=False, widget=_date_input())
 
     def filters(self) -> dict[str, Any]:
         data = _valid_data(self)
         day: date = data.get("date") or timezone.localdate()
-        return {
-            "day": day,
-            "warehouse_id": data.get("warehouse"),
-            "category_id": data.get("category"),
-            "q": (data.get("q") or "").strip(),
-        }
+        return {"day": day, **self.scope(data)}
 
 
 class PeriodCloseForm(forms.Form):
