@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from jxc.accounts.models import Company, User
 from jxc.catalog.models import Product
-from jxc.core.db import ledger_lock
+from jxc.core.db import ledger_lock, rows_update
 from jxc.core.numbers import CENT, PRICE_QUANTUM, ZERO, round_money
 from jxc.inventory.choices import MoveKind, PeriodStatus, ReservationStatus, SerialStatus
 from jxc.inventory.errors import (
@@ -495,12 +495,13 @@ def _serials(legs: Sequence[Leg], moves: list[StockMove], state: _State) -> None
 
 
 def _save(state: _State) -> None:
-    """Write back every locked row: three UPDATE statements however many lines."""
-    CostState.objects.bulk_update(list(state.costs.values()), ["quantity", "value", "last_unit_cost"])
+    """Write back every locked row: one prepared UPDATE per table, run for each of its rows."""
+    rows_update(CostState, list(state.costs.values()), ["quantity", "value", "last_unit_cost"])
+    now = timezone.now()
     for balance in state.balances.values():
-        balance.updated_at = timezone.now()
-    StockBalance.objects.bulk_update(list(state.balances.values()), ["on_hand", "reserved", "version", "updated_at"])
-    StockQuant.objects.bulk_update(list(state.quants.values()), ["on_hand"])
+        balance.updated_at = now
+    rows_update(StockBalance, list(state.balances.values()), ["on_hand", "reserved", "version", "updated_at"])
+    rows_update(StockQuant, list(state.quants.values()), ["on_hand"])
 
 
 __all__ = ["CENT", "Leg", "Source", "check_open", "closed_period_for", "stock_post"]
