@@ -32,18 +32,21 @@ class StockPosting(models.Model):
 
 
 class StockMove(models.Model):
-    """One leg of a posting: a signed quantity and value of one product at one place. Never changed, never deleted."""
+    """One leg of a posting: a signed quantity and value of one product at one place. Never changed, never deleted.
+
+    Every index is paid for by every posting: product and warehouse have none of their own (the composite indexes
+    below start with them), the unit none at all (only deleting a unit would look moves up by it)."""
 
     posting = models.ForeignKey(StockPosting, on_delete=models.PROTECT, related_name="moves")
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=20, choices=MoveKind.choices)
-    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
-    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+", db_index=False)
+    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+", db_index=False)
     location = models.ForeignKey("inventory.Location", on_delete=models.PROTECT, related_name="+")
     lot = models.ForeignKey("inventory.Lot", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     quantity = QuantityField(_("quantity"))
     value = MoneyField(_("value"))
-    unit = models.ForeignKey("catalog.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("catalog.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
     unit_quantity = QuantityField(_("quantity in unit"))
     factor = QuantityField(_("factor"), default=1)
     unit_price = PriceField(_("unit price"), null=True, blank=True)
