@@ -1,13 +1,15 @@
-"""Helpers shared by the tests: real .xlsx files in and out."""
+"""Helpers shared by the tests: real .xlsx files in and out, threads released together."""
 
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.db import connection
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -78,3 +80,30 @@ def big_xlsx(header: list[str], rows: int, row: Callable[[int], list[str]]) -> b
         for name, text in parts.items():
             archive.writestr(name, text)
     return buffer.getvalue()
+
+
+def run_together(workers: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
+    """Run `work(i)` in `workers` threads released together; collect results and errors."""
+    barrier = threading.Barrier(workers)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            result = work(i)
+            with lock:
+                results.append(result)
+        except BaseException as error:  # handed to the main thread
+            with lock:
+                errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors

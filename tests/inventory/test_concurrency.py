@@ -1,51 +1,22 @@
 """Many clients at once on PostgreSQL: never oversell, never deadlock, the checker always passes."""
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from jxc.core.invariants import invariants_check
 from jxc.inventory.errors import InsufficientStock
 from jxc.inventory.models import Reservation, StockBalance
 from jxc.inventory.services.reservations import reservation_create
+from tests.helpers import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _run(workers: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    """Run `work(i)` in `workers` threads released together; collect results and errors."""
-    barrier = threading.Barrier(workers)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            result = work(i)
-            with lock:
-                results.append(result)
-        except BaseException as error:  # handed to the main thread
-            with lock:
-                errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 def test_fifty_threads_issue_one_of_the_last_ten_units(stock, noodles):
     stock.receive(noodles, 10, "25.00")
-    results, errors = _run(50, lambda i: stock.issue(noodles, 1))
+    results, errors = run_together(50, lambda i: stock.issue(noodles, 1))
     assert len(results) == 10
     assert len(errors) == 40 and all(isinstance(e, InsufficientStock) for e in errors), errors[:3]
     assert stock.on_hand(noodles) == 0
@@ -65,7 +36,7 @@ def test_transfers_in_opposite_directions_at_once_never_deadlock(stock, noodles,
         stock.transfer(first, 1, source=source, target=target)
         return stock.transfer(second, 1, source=source, target=target)
 
-    results, errors = _run(20, move)
+    results, errors = run_together(20, move)
     assert errors == [] and len(results) == 20
     assert stock.on_hand(noodles) == 200 and stock.on_hand(water) == 200
     assert invariants_check()[1] == []
@@ -84,7 +55,7 @@ def test_reservations_never_exceed_what_is_on_hand(stock, noodles):
             source_line_id=i,
         )
 
-    results, errors = _run(12, reserve)
+    results, errors = run_together(12, reserve)
     assert len(results) == 3 and all(isinstance(e, InsufficientStock) for e in errors)
     balance = StockBalance.objects.get(product=noodles, warehouse=stock.warehouse)
     assert balance.reserved == 9 and balance.on_hand == 10

@@ -142,6 +142,7 @@ def test_the_scan_lookup_gives_the_box_unit_and_a_row_in_it(web, stock, noodles,
     assert 'name="lines-3-product"' in html and f'value="{noodles.pk}"' in html
     assert f'<option value="{units["箱"].pk}" selected>箱</option>' in html
     assert 'name="lines-3-quantity" value="1"' in html and 'name="lines-3-unit_cost"' in html
+    assert 'name="lines-3-DELETE"' in html  # a scanned row can be removed again before saving
     unknown = web.get("/inventory/documents/line/", {"code": "0000", "kind": "receipt", "index": "0"})
     assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
     assert web.get("/catalog/products/lookup/", {"code": "0000"}).status_code == 404

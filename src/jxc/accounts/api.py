@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from jxc.accounts.api_approvals import router as approvals_router
 from jxc.accounts.models import ApiToken, User
 from jxc.accounts.roles import ALL, ROLES
 from jxc.accounts.schemas import (
@@ -32,6 +33,7 @@ from jxc.core.api import Page, PageParams, paged, require
 from jxc.core.columns import can_view_cost
 
 router = Router(tags=["accounts"])
+router.add_router("", approvals_router)  # /approval-rules, /approval-conditions, /approval-steps, /approvals/…
 
 
 def _user_data(payload: UserIn) -> UserData:

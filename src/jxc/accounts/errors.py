@@ -46,3 +46,17 @@ class SelfDeactivation(DomainError):
 
     code = "self_deactivation"
     message = _("You cannot deactivate your own account.")
+
+
+class ApprovalRoleRequired(Forbidden):
+    """The document waits for approval by a role the user does not hold."""
+
+    code = "approval_role_required"
+    message = _("This document waits for approval by: %(roles)s.")
+
+
+class ApprovalNotPending(DomainError):
+    """Nothing of the document is waiting for approval."""
+
+    code = "approval_not_pending"
+    message = _("%(number)s is not waiting for approval.")

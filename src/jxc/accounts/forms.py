@@ -149,6 +149,18 @@ class CompanyForm(forms.Form):
         ),
     )
 
+    approve_without_rule = forms.BooleanField(
+        label=_("Approve on submit when no rule applies"),
+        required=False,
+        help_text=_("Off: every submitted document waits for someone allowed to approve it."),
+    )
+    receipt_tolerance_pct = decimal_field(
+        label=_("Over-receipt tolerance (%)"),
+        places=2,
+        required=True,
+        help_text=_("How much more than ordered a receipt may accept, in percent of the ordered quantity."),
+    )
+
     def to_data(self) -> CompanyData:
         return CompanyData(**self.cleaned_data)
 

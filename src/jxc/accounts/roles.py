@@ -47,6 +47,34 @@ WORK_STOCK = (
     "inventory.add_stockcount",
     "inventory.change_stockcount",
 )
+VIEW_PURCHASING = (
+    "purchasing.view_purchaseorder",
+    "purchasing.view_purchasereceipt",
+    "purchasing.view_purchasereturn",
+    "purchasing.view_supplierproduct",
+)
+WORK_PURCHASING = (
+    *VIEW_PURCHASING,
+    "purchasing.add_purchaseorder",
+    "purchasing.change_purchaseorder",
+    "purchasing.add_purchasereceipt",
+    "purchasing.change_purchasereceipt",
+    "purchasing.add_purchasereturn",
+    "purchasing.change_purchasereturn",
+    "purchasing.add_supplierproduct",
+    "purchasing.change_supplierproduct",
+)
+RECEIVE_GOODS = (
+    "purchasing.view_purchaseorder",
+    "purchasing.view_purchasereceipt",
+    "purchasing.view_purchasereturn",
+    "purchasing.add_purchasereceipt",
+    "purchasing.change_purchasereceipt",
+    "purchasing.post_purchasereceipt",
+    "purchasing.add_purchasereturn",
+    "purchasing.change_purchasereturn",
+    "purchasing.post_purchasereturn",
+)
 # Everything else the owner has, an administrator has too, except these.
 OWNER_ONLY = frozenset({"inventory.reopen_stockperiod"})
 
@@ -74,8 +102,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "purchaser",
         pgettext_lazy("role", "Purchaser"),
-        _("Products and suppliers; sees purchase prices."),
-        (*VIEW_MASTER_DATA, *EDIT_PRODUCTS, *EDIT_PARTNERS, VIEW_COST, *VIEW_STOCK),
+        _("Products, suppliers and purchase orders; sees purchase prices."),
+        (*VIEW_MASTER_DATA, *EDIT_PRODUCTS, *EDIT_PARTNERS, VIEW_COST, *VIEW_STOCK, *WORK_PURCHASING),
     ),
     Role(
         "sales",
@@ -86,8 +114,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "warehouse",
         pgettext_lazy("role", "Warehouse keeper"),
-        _("Warehouses, locations and stock; no purchase prices."),
-        (*VIEW_MASTER_DATA, *EDIT_WAREHOUSES, *WORK_STOCK),
+        _("Warehouses, locations, stock and goods received; no purchase prices."),
+        (*VIEW_MASTER_DATA, *EDIT_WAREHOUSES, *WORK_STOCK, *RECEIVE_GOODS),
     ),
     Role(
         "accountant",
@@ -102,6 +130,7 @@ ROLES: tuple[Role, ...] = (
             "inventory.view_stockperiod",
             "inventory.close_stockperiod",
             "inventory.approve_stockcount",
+            *VIEW_PURCHASING,
         ),
     ),
     Role(

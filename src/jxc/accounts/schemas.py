@@ -106,6 +106,8 @@ class CompanyIn(Schema):
     default_tax_rate: Decimal = Decimal(13)
     prices_include_tax: bool = True
     cost_per_warehouse: bool = False
+    approve_without_rule: bool = True
+    receipt_tolerance_pct: Decimal = Decimal(0)
 
 
 class CompanyOut(CompanyIn):

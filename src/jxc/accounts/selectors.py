@@ -1,13 +1,23 @@
-"""Reads of users, tokens and the audit log."""
+"""Reads of users, tokens, the audit log and approval steps."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
-from jxc.accounts.models import ApiToken, AuditEntry, AuditHead, Company, User
+from jxc.accounts.approvals import APPROVE_PERMISSION
+from jxc.accounts.models import (
+    ApiToken,
+    ApprovalRule,
+    ApprovalStatus,
+    ApprovalStep,
+    AuditEntry,
+    AuditHead,
+    Company,
+    User,
+)
 
 
 def company_get() -> Company:
@@ -101,3 +111,42 @@ def audit_verify() -> tuple[int, list[AuditProblem]]:
 def audit_trail(*, target: Any) -> QuerySet[AuditEntry]:
     """The audit entries of one record, newest first."""
     return AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).order_by("-seq")
+
+
+def approval_steps(*, document_type: str, document_id: int) -> list[ApprovalStep]:
+    """The steps of a document's latest round, in rule order."""
+    steps = ApprovalStep.objects.filter(document_type=document_type, document_id=document_id)
+    last_round = steps.aggregate(n=Max("round"))["n"]
+    if last_round is None:
+        return []
+    return list(steps.filter(round=last_round).select_related("decided_by").order_by("pk"))
+
+
+def user_holds_role(user: User, role: str, *, document_type: str = "") -> bool:
+    """True when the user may decide a step for this role: holding the role (an owner holds every role); for a
+    step without a role, holding the permission to approve documents of the type."""
+    if not role:
+        permission = APPROVE_PERMISSION.get(document_type)
+        return permission is not None and user.has_perm(permission)
+    codes = set(user.groups.values_list("name", flat=True))
+    return role in codes or "owner" in codes
+
+
+def approval_rule_list(*, document_type: str = "", active: bool | None = None) -> QuerySet[ApprovalRule]:
+    """The approval rules, by document type and order."""
+    rules = ApprovalRule.objects.all()
+    if document_type:
+        rules = rules.filter(document_type=document_type)
+    if active is not None:
+        rules = rules.filter(active=active)
+    return rules.order_by("document_type", "position", "pk")
+
+
+def approvals_waiting_for(*, user: User) -> QuerySet[ApprovalStep]:
+    """Steps waiting for a decision that this user's roles allow (an owner: all of them), oldest first."""
+    steps = ApprovalStep.objects.filter(status=ApprovalStatus.PENDING)
+    codes = set(user.groups.values_list("name", flat=True))
+    if "owner" not in codes:
+        types = [t for t, permission in APPROVE_PERMISSION.items() if user.has_perm(permission)]
+        steps = steps.filter(Q(role__in=codes) | Q(role="", document_type__in=types))
+    return steps.order_by("created_at", "pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jxc.accounts import views
+from jxc.accounts import views, views_approvals
 
 app_name = "accounts"
 
@@ -20,4 +20,19 @@ urlpatterns = [
     path("settings/tokens/", views.token_list, name="token_list"),
     path("settings/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("settings/audit/", views.audit_list_view, name="audit_list"),
+    path("settings/approval-rules/", views_approvals.approval_rule_list_view, name="approval_rule_list"),
+    path("settings/approval-rules/new/", views_approvals.approval_rule_create_view, name="approval_rule_create"),
+    path("settings/approval-rules/<int:pk>/edit/", views_approvals.approval_rule_edit_view, name="approval_rule_edit"),
+    path(
+        "settings/approval-rules/<int:pk>/deactivate/",
+        views_approvals.approval_rule_set_active_view,
+        {"active": False},
+        name="approval_rule_deactivate",
+    ),
+    path(
+        "settings/approval-rules/<int:pk>/activate/",
+        views_approvals.approval_rule_set_active_view,
+        {"active": True},
+        name="approval_rule_activate",
+    ),
 ]

@@ -18,6 +18,7 @@ from jxc.catalog.api import router as catalog_router
 from jxc.core.errors import DomainError
 from jxc.inventory.api import router as inventory_router
 from jxc.partners.api import router as partners_router
+from jxc.purchasing.api import router as purchasing_router
 from jxc.web.api import router as web_router
 
 api = NinjaAPI(
@@ -92,3 +93,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", catalog_router)
 api.add_router("/", partners_router)
 api.add_router("/", inventory_router)
+api.add_router("/", purchasing_router)

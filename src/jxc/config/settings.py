@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jxc.catalog",
     "jxc.partners",
     "jxc.inventory",
+    "jxc.purchasing",
     "jxc.web",
 ]
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("catalog/", include("jxc.catalog.urls")),
     path("partners/", include("jxc.partners.urls")),
     path("inventory/", include("jxc.inventory.urls")),
+    path("purchasing/", include("jxc.purchasing.urls")),
     path("", include("jxc.web.urls")),
 ]

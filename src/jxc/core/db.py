@@ -6,7 +6,7 @@ import functools
 import random
 import time
 from collections.abc import Callable, Sequence
-from typing import ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import Field, Model
@@ -82,3 +82,20 @@ def rows_update(model: type[Model], rows: Sequence[Model], fields: Sequence[str]
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+M = TypeVar("M", bound=Model)
+
+
+def row_copy(row: M, *, negate: Sequence[str] = (), **changes: Any) -> M:
+    """An unsaved copy of a row (no primary key) with some fields negated (None stays None) and some changed.
+
+    The red-letter line of a reversal (红冲) is the original line with its quantities and amounts negated."""
+    meta = row._meta
+    copy = type(row)(**{f.attname: getattr(row, f.attname) for f in meta.concrete_fields if f is not meta.pk})
+    for name in negate:
+        value = getattr(row, name)
+        setattr(copy, name, -value if value is not None else None)
+    for name, value in changes.items():
+        setattr(copy, name, value)
+    return copy

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from jxc.core.errors import DomainError, ValidationFailed
 
@@ -62,6 +64,16 @@ def apply_error(
                 form.add_error(None, message)
             else:
                 target.add_error(name, message)
+
+
+FormT = TypeVar("FormT", bound=forms.BaseForm)
+
+
+def removable(row: FormT) -> FormT:
+    """A row built outside its formset (a scanned line) gets the formset's "remove" flag, as `can_delete` rows
+    have; without it a row the user removed on the page would still be saved."""
+    row.fields[DELETION_FIELD_NAME] = forms.BooleanField(label=_("Delete"), required=False)
+    return row
 
 
 def filled_rows(formset: forms.BaseFormSet) -> list[forms.BaseForm]:

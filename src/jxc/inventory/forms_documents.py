@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
@@ -16,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Product
-from jxc.core.forms import FastSelect, decimal_field, filled_rows
+from jxc.core.forms import FastSelect, decimal_field, filled_rows, removable
 from jxc.core.numbers import round_money, round_price
 from jxc.inventory.choices import DocumentKind, DocumentStatus
 from jxc.inventory.models import Location, Lot, StockDocument, StockDocumentLine, StockQuant
@@ -372,12 +373,14 @@ LineFormSet = cast(
 
 
 def line_row_form(*, context: LineContext, index: int, product: Product, unit_id: int) -> LineForm:
-    """A new row for a scanned product (what the scan field appends)."""
-    return LineForm(
-        prefix=f"lines-{index}",
-        context=context,
-        product=product,
-        initial={"product": product.pk, "unit": unit_id, "quantity": Decimal(1)},
+    """A new row for a scanned product (what the scan field appends), removable like the formset's rows."""
+    return removable(
+        LineForm(
+            prefix=f"lines-{index}",
+            context=context,
+            product=product,
+            initial={"product": product.pk, "unit": unit_id, "quantity": Decimal(1)},
+        )
     )
 
 
@@ -430,8 +433,22 @@ class DocumentFilterForm(forms.Form):
 
 
 class ReverseForm(forms.Form):
+    """The date of a reversal (红冲): today by default, never before the document's own date."""
+
     date = forms.DateField(
         label=_("Date of the reversal"),
         widget=_date_input(),
         help_text=_("Not before the document's own date; it must fall in an open period."),
     )
+
+    def __init__(self, data: Any = None, *, document_date: date) -> None:
+        super().__init__(data, initial={"date": max(timezone.localdate(), document_date)})
+        self.document_date = document_date
+
+    def clean_date(self) -> date:
+        day: date = self.cleaned_data["date"]
+        if day < self.document_date:
+            raise forms.ValidationError(
+                _("A reversal cannot be dated before the document (%(date)s).") % {"date": self.document_date}
+            )
+        return day

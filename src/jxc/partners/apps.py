@@ -6,3 +6,6 @@ class PartnersConfig(AppConfig):
     name = "jxc.partners"
     label = "partners"
     verbose_name = _("Customers and suppliers")
+
+    def ready(self) -> None:
+        from jxc.partners import invariants  # noqa: F401  (registers the partner-ledger checks)

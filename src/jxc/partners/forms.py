@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jxc.core.forms import FastSelect, decimal_field, filled_rows
-from jxc.partners.models import CustomerClass, Partner, PriceLevel
+from jxc.partners.models import CustomerClass, Partner, PriceLevel, SupplierClass
 from jxc.partners.services.partners import ContactLine, PartnerData
 
 ACTIVE_CHOICES = [("1", _("Active")), ("0", _("Deactivated")), ("", _("All"))]
@@ -86,6 +86,17 @@ class PartnerForm(forms.Form):
     )
     lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0, initial=0)
     supplier_approved = forms.BooleanField(label=_("Approved supplier"), required=False, initial=True)
+    supplier_class = forms.ChoiceField(
+        label=_("Supplier class"), required=False, choices=[("", "—"), *SupplierClass.choices], widget=FastSelect
+    )
+    supplier_rating = forms.TypedChoiceField(
+        label=_("Rating (1–5)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *((n, "★" * n) for n in range(1, 6))],
+        widget=FastSelect,
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2, "wide": True}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

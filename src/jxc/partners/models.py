@@ -25,6 +25,14 @@ class CustomerClass(models.TextChoices):
     DORMANT = "dormant", _("dormant")
 
 
+class SupplierClass(models.TextChoices):
+    """How important a supplier is to us (ABC)."""
+
+    A = "A", _("A: key supplier")
+    B = "B", _("B: regular supplier")
+    C = "C", _("C: occasional supplier")
+
+
 class Partner(models.Model):
     """A business partner: a customer, a supplier, or both."""
 
@@ -50,6 +58,10 @@ class Partner(models.Model):
     )
     lead_time_days = models.PositiveIntegerField(_("lead time (days)"), default=0)
     supplier_approved = models.BooleanField(_("approved supplier"), default=True)
+    supplier_class = models.CharField(_("supplier class"), max_length=1, choices=SupplierClass.choices, blank=True)
+    supplier_rating = models.PositiveSmallIntegerField(
+        _("rating (1–5)"), null=True, blank=True, help_text=_("Your own rating, beside the score computed from data.")
+    )
     salesperson = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("salesperson"),
@@ -102,3 +114,58 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Account(models.TextChoices):
+    """The two sides of a partner's account: what they owe us, what we owe them."""
+
+    RECEIVABLE = "receivable", _("receivable")
+    PAYABLE = "payable", _("payable")
+
+
+class PartnerEntry(models.Model):
+    """One entry of the partner ledger (往来账): append-only; `amount` raises (+) or lowers (−) the account."""
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+")
+    account = models.CharField(_("account"), max_length=10, choices=Account.choices)
+    date = models.DateField(_("date"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    amount = MoneyField(_("amount"))
+    balance_after = MoneyField(_("balance"))
+    source_type = models.CharField(max_length=60)
+    source_id = models.PositiveBigIntegerField()
+    source_number = models.CharField(_("document"), max_length=40)
+    phase = models.CharField(max_length=20, default="post")
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner ledger entry")
+        verbose_name_plural = _("partner ledger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "phase", "account"], name="partnerentry_once_per_step"
+            )
+        ]
+        indexes = [models.Index(fields=["partner", "account", "date"], name="partnerentry_partner_date")]
+
+    def __str__(self) -> str:
+        return f"{self.source_number} {self.account} {self.amount}"
+
+
+class PartnerBalance(models.Model):
+    """What a partner owes us and what we owe them: a cache equal to the sum of the partner's entries."""
+
+    partner = models.OneToOneField(Partner, on_delete=models.PROTECT, related_name="balance", primary_key=True)
+    receivable = MoneyField(_("receivable"), default=0)
+    payable = MoneyField(_("payable"), default=0)
+
+    class Meta:
+        verbose_name = _("partner balance")
+        verbose_name_plural = _("partner balances")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}: +{self.receivable} / -{self.payable}"

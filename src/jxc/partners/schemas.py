@@ -38,6 +38,8 @@ class PartnerIn(Schema):
     customer_class: str = "new"
     lead_time_days: int = 0
     supplier_approved: bool = True
+    supplier_class: str = ""
+    supplier_rating: int | None = None
     salesperson_id: int | None = None
     notes: str = ""
     contacts: list[ContactIn] = []
@@ -61,6 +63,8 @@ class PartnerPatch(Schema):
     customer_class: str | None = None
     lead_time_days: int | None = None
     supplier_approved: bool | None = None
+    supplier_class: str | None = None
+    supplier_rating: int | None = None
     salesperson_id: int | None = None
     notes: str | None = None
     contacts: list[ContactIn] | None = None
@@ -86,6 +90,8 @@ class PartnerOut(Schema):
     customer_class: str
     lead_time_days: int
     supplier_approved: bool
+    supplier_class: str
+    supplier_rating: int | None
     salesperson_id: int | None
     notes: str
     active: bool

@@ -40,6 +40,7 @@ from jxc.inventory.services.documents import (
 )
 from jxc.inventory.services.warehouses import LocationData, WarehouseData, location_save, warehouse_create
 from jxc.partners.services.partners import ContactLine, PartnerData, partner_create
+from jxc.web.demo_purchasing import demo_purchasing
 
 UNITS = [
     ("包", 0),
@@ -399,6 +400,7 @@ class DemoResult:
     users: list[str]
     password: str | None
     stock_documents: int = 0
+    purchase_documents: int = 0
 
 
 @transaction.atomic
@@ -522,6 +524,8 @@ def demo_load(*, actor: User | None, password: str | None = None) -> DemoResult:
     for code, name in (("FRONT", "前场货架"), ("BACK", "后仓")):
         location_save(actor=actor, warehouse=shop, data=LocationData(code=code, name=name))
     stock_documents = _demo_stock(actor, main, shop)
+    assert actor is not None
+    purchase_documents = demo_purchasing(actor=actor, main=main)
     password = password or secrets.token_urlsafe(9)
     users = []
     for username, display, role, scope in (
@@ -549,7 +553,9 @@ def demo_load(*, actor: User | None, password: str | None = None) -> DemoResult:
         if company.name in {"My company", "我的公司"}:
             company.name = "杭州鑫达商贸有限公司"
         company.save(update_fields=["demo_loaded_at", "name"])
-    return DemoResult(products, len(SUPPLIERS), len(CUSTOMER_NAMES), 2, users, password, stock_documents)
+    return DemoResult(
+        products, len(SUPPLIERS), len(CUSTOMER_NAMES), 2, users, password, stock_documents, purchase_documents
+    )
 
 
 def _demo_stock(actor: User | None, main: Warehouse, shop: Warehouse) -> int:

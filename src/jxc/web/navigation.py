@@ -31,6 +31,7 @@ class NavSection:
 
 VIEW_STOCK = "inventory.view_stockbalance"
 VIEW_DOCUMENTS = "inventory.view_stockdocument"
+VIEW_ORDERS = "purchasing.view_purchaseorder"
 
 NAVIGATION: tuple[NavSection, ...] = (
     NavSection("home", _("Home"), "home", (NavItem(_("Dashboard"), "web:home"),)),
@@ -45,6 +46,35 @@ NAVIGATION: tuple[NavSection, ...] = (
             NavItem(_("Units"), "catalog:unit_list", "catalog.view_unit", "/catalog/units"),
             NavItem(_("Customers & suppliers"), "partners:partner_list", "partners.view_partner", "/partners"),
             NavItem(_("Warehouses"), "inventory:warehouse_list", "inventory.view_warehouse", "/inventory/warehouses"),
+        ),
+    ),
+    NavSection(
+        "purchasing",
+        _("Purchasing"),
+        "cart",
+        (
+            # Pages of the purchasing app: orders, receipts, returns, replenishment, suppliers.
+            NavItem(_("Purchase orders"), "purchasing:order_list", VIEW_ORDERS, "/purchasing/orders/"),
+            NavItem(_("Overdue orders"), "purchasing:order_overdue", VIEW_ORDERS, "/purchasing/overdue/"),
+            NavItem(
+                _("Purchase receipts"),
+                "purchasing:receipt_list",
+                "purchasing.view_purchasereceipt",
+                "/purchasing/receipts/",
+            ),
+            NavItem(
+                _("Purchase returns"),
+                "purchasing:return_list",
+                "purchasing.view_purchasereturn",
+                "/purchasing/returns/",
+            ),
+            NavItem(_("Replenishment"), "purchasing:replenishment", VIEW_ORDERS, "/purchasing/replenishment/"),
+            NavItem(
+                _("Suppliers"),
+                "purchasing:supplier_list",
+                "purchasing.view_supplierproduct",
+                "/purchasing/suppliers/",
+            ),
         ),
     ),
     NavSection(
@@ -70,6 +100,12 @@ NAVIGATION: tuple[NavSection, ...] = (
         "gear",
         (
             NavItem(_("Company"), "accounts:company", "accounts.manage_settings", "/settings/company"),
+            NavItem(
+                _("Approval rules"),
+                "accounts:approval_rule_list",
+                "accounts.manage_settings",
+                "/settings/approval-rules",
+            ),
             NavItem(_("Users"), "accounts:user_list", "accounts.view_user", "/settings/users"),
             NavItem(_("Roles"), "accounts:role_list", "accounts.view_user", "/settings/roles"),
             NavItem(_("API tokens"), "accounts:token_list", None, "/settings/tokens"),

@@ -9,7 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from jxc.accounts.selectors import audit_list
+from jxc.accounts.views_approvals import approvals_waiting_context
 from jxc.inventory.views.stock import alerts_context
+from jxc.purchasing.views.orders import overdue_context
 from jxc.web.selectors import dashboard_figures, global_search
 
 
@@ -19,6 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
     figures = dashboard_figures(user=request.user)
     recent = list(audit_list()[:8]) if request.user.has_perm("accounts.view_auditentry") else []
     context = {"figures": figures, "recent": recent, **alerts_context(request.user)}
+    context.update(approvals_waiting_context(request.user))  # waiting_approvals: the "Waiting for your approval" card
+    context.update(overdue_context(request.user))  # overdue_orders: the "Overdue purchase orders" card
     return render(request, "web/home.html", context)
 
 

@@ -24,6 +24,16 @@ class Company(models.Model):
             "Off: one moving-average cost per product for the company. Can only change before the first posting."
         ),
     )
+    approve_without_rule = models.BooleanField(
+        _("approve on submit when no rule applies"),
+        default=True,
+        help_text=_("Off: every submitted document waits for someone allowed to approve it."),
+    )
+    receipt_tolerance_pct = RateField(
+        _("over-receipt tolerance (%)"),
+        default=0,
+        help_text=_("How much more than ordered a receipt may accept, in percent of the ordered quantity."),
+    )
     demo_loaded_at = models.DateTimeField(_("demo data loaded at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -33,6 +33,8 @@ class CompanyData:
     default_tax_rate: Decimal = Decimal("13")
     prices_include_tax: bool = True
     cost_per_warehouse: bool = False
+    approve_without_rule: bool = True
+    receipt_tolerance_pct: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ def company_update(*, actor: User, data: CompanyData) -> Company:
         errors["name"] = [_("This field is required.")]
     if not Decimal(0) <= data.default_tax_rate < Decimal(100):
         errors["default_tax_rate"] = [_("A tax rate is between 0 and 100 %.")]
+    if data.receipt_tolerance_pct is None or not Decimal(0) <= data.receipt_tolerance_pct <= Decimal(100):
+        errors["receipt_tolerance_pct"] = [_("The tolerance is between 0 and 100 %.")]
     if (
         data.cost_per_warehouse != company.cost_per_warehouse
         and apps.get_model("inventory", "StockMove").objects.exists()

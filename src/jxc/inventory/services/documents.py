@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from jxc.accounts.models import User
 from jxc.accounts.services.audit import audit_record
 from jxc.catalog.models import Product, ProductUnit
-from jxc.core.db import retrying_atomic
+from jxc.core.db import retrying_atomic, row_copy
 from jxc.core.errors import NotFound, RecordInactive, ValidationFailed
 from jxc.core.numbers import is_exact, round_money
 from jxc.core.sequences import document_number_next
@@ -237,17 +237,8 @@ def _with_lots(
         raise LotRequired(field=f"lines.{i}.lot_id", product=product.name)
     lines = []
     for lot, quantity in picks:
-        part = StockDocumentLine(
-            **{
-                f.attname: getattr(line, f.attname)
-                for f in StockDocumentLine._meta.concrete_fields
-                if f.attname != "id"
-            }
-        )
-        part.lot = lot
-        part.quantity = quantity
-        part.unit_quantity = (quantity / line.factor).quantize(Decimal("0.000001"))
-        lines.append(part)
+        unit_quantity = (quantity / line.factor).quantize(Decimal("0.000001"))
+        lines.append(row_copy(line, lot=lot, quantity=quantity, unit_quantity=unit_quantity))
     return lines
 
 
@@ -517,18 +508,7 @@ def stock_document_reverse(*, actor: User, document: StockDocument, day: date | 
         posted_by=actor,
         posted_at=timezone.now(),
     )
-    copies = []
-    for line in document.lines.all():
-        copy = StockDocumentLine(
-            **{
-                f.attname: getattr(line, f.attname)
-                for f in StockDocumentLine._meta.concrete_fields
-                if f.attname not in {"id", "document_id"}
-            }
-        )
-        copy.unit_quantity, copy.quantity = -line.unit_quantity, -line.quantity
-        copy.amount = -line.amount if line.amount is not None else None
-        copies.append(copy)
+    copies = [row_copy(line, negate=("unit_quantity", "quantity", "amount")) for line in document.lines.all()]
     _save_lines(reversal, copies)
     postings = StockPosting.objects.filter(source_type=SOURCE_TYPE, source_id=document.pk).order_by("-pk")
     for posting in postings:

@@ -350,14 +350,9 @@ def document_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     if document.status not in {DocumentStatus.POSTED, DocumentStatus.IN_TRANSIT} or document.reversal_of_id:
         messages.error(request, _("Only a posted document can be reversed."))
         return redirect(document)
-    default_day = max(timezone.localdate(), document.date)
-    form = ReverseForm(request.POST or None, initial={"date": default_day})
+    form = ReverseForm(request.POST or None, document_date=document.date)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and form.cleaned_data["date"] < document.date:
-            form.add_error(
-                "date", _("A reversal cannot be dated before the document (%(date)s).") % {"date": document.date}
-            )
         if form.is_valid():
             try:
                 reversal = stock_document_reverse(

@@ -19,7 +19,7 @@ from jxc.accounts.services.audit import audit_record, audit_set_active, changed,
 from jxc.core.errors import Duplicate, ValidationFailed
 from jxc.core.sequences import code_next
 from jxc.core.text import mnemonic_of
-from jxc.partners.models import Contact, CustomerClass, Partner, PriceLevel
+from jxc.partners.models import Contact, CustomerClass, Partner, PriceLevel, SupplierClass
 
 CODE_RE = re.compile(r"^[^\s]{1,30}$")
 
@@ -56,6 +56,8 @@ class PartnerData:
     customer_class: str = CustomerClass.NEW
     lead_time_days: int = 0
     supplier_approved: bool = True
+    supplier_class: str = ""
+    supplier_rating: int | None = None
     salesperson_id: int | None = None
     notes: str = ""
     contacts: list[ContactLine] = field(default_factory=list)
@@ -78,6 +80,8 @@ PLAIN_FIELDS = (
     "customer_class",
     "lead_time_days",
     "supplier_approved",
+    "supplier_class",
+    "supplier_rating",
     "salesperson_id",
     "notes",
 )
@@ -127,6 +131,10 @@ def _clean(data: PartnerData, *, partner: Partner | None) -> None:
         add("lead_time_days", _("Between 0 and 3650 days."))
     if data.credit_limit is not None and data.credit_limit < 0:
         add("credit_limit", _("A credit limit cannot be negative."))
+    if data.supplier_class not in {"", *SupplierClass.values}:
+        add("supplier_class", _("Choose A, B or C."))
+    if data.supplier_rating is not None and not 1 <= data.supplier_rating <= 5:
+        add("supplier_rating", _("A rating is from 1 to 5."))
     if data.price_level not in PriceLevel.values:
         add("price_level", _("Choose a price level."))
     if data.customer_class not in CustomerClass.values:
