@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jxc.accounts.roles import ROLE_BY_CODE
+
 AMOUNT = "amount"
 PERCENT = "percent"
 FLAG = "flag"
@@ -67,6 +69,14 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition("overdue_receivables", _("the customer has overdue receivables"), FLAG, (SALES_ORDER,)),
 )
 CONDITION_BY_CODE = {c.code: c for c in CONDITIONS}
+
+
+def role_label(code: str) -> str:
+    """The label of a step's role ("accountant" → 会计); a step without one: anyone allowed to approve."""
+    if not code:
+        return str(ANYONE)
+    role = ROLE_BY_CODE.get(code)
+    return str(role.label) if role is not None else code
 
 
 def condition_fires(condition: Condition, fact: Fact | None, threshold: Decimal) -> bool:

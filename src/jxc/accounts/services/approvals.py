@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from jxc.accounts.approvals import ANYONE, CONDITION_BY_CODE, DOCUMENT_TYPES, Fact, condition_fires
+from jxc.accounts.approvals import CONDITION_BY_CODE, DOCUMENT_TYPES, Fact, condition_fires, role_label
 from jxc.accounts.errors import ApprovalNotPending, ApprovalRoleRequired
 from jxc.accounts.models import ApprovalRule, ApprovalStatus, ApprovalStep, Company, User
 from jxc.accounts.roles import ROLE_BY_CODE
@@ -208,7 +208,7 @@ def approval_decide(
     if not mine:
         roles = sorted({s.role for s in waiting})
         raise ApprovalRoleRequired(
-            roles=", ".join(str(ROLE_BY_CODE[r].label) if r in ROLE_BY_CODE else str(ANYONE) for r in roles),
+            roles=", ".join(role_label(r) for r in roles),
             role_codes=roles,
             reasons=[s.reason for s in waiting],
         )

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from django import template
 
-from jxc.accounts.approvals import ANYONE, DOCUMENT_TYPES
-from jxc.accounts.roles import ROLE_BY_CODE
+from jxc.accounts.approvals import DOCUMENT_TYPES, role_label
 
 register = template.Library()
 
 
-@register.filter
-def role_label(code: str) -> str:
-    """ "accountant" → 会计; a step without a role → "anyone allowed to approve"."""
-    if not code:
-        return str(ANYONE)
-    role = ROLE_BY_CODE.get(code)
-    return str(role.label) if role is not None else code
+register.filter("role_label", role_label)
 
 
 @register.filter

@@ -22,9 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from jxc.accounts.approvals import ANYONE, PURCHASE_ORDER
+from jxc.accounts.approvals import PURCHASE_ORDER, role_label
 from jxc.accounts.models import ApprovalStatus, ApprovalStep
-from jxc.accounts.roles import ROLE_BY_CODE
 from jxc.accounts.selectors import approval_steps, audit_trail, company_get, user_holds_role
 from jxc.catalog.errors import UnitNotOfProduct
 from jxc.catalog.models import Product
@@ -106,15 +105,8 @@ def _usable(request: HttpRequest, pk: int) -> PurchaseOrder:
     return order
 
 
-def _role_label(code: str) -> str:
-    if not code:
-        return str(ANYONE)
-    role = ROLE_BY_CODE.get(code)
-    return str(role.label) if role else code
-
-
 def _roles_text(steps: Sequence[ApprovalStep]) -> str:
-    return ", ".join(dict.fromkeys(_role_label(s.role) for s in steps))
+    return ", ".join(dict.fromkeys(role_label(s.role) for s in steps))
 
 
 # Lists
@@ -368,7 +360,7 @@ def _detail_context(request: HttpRequest, order: PurchaseOrder) -> dict[str, Any
         "badge": STATUS_BADGES.get(OrderStatus(status), ""),
         "list_url": reverse("purchasing:order_list"),
         "list_title": TITLE,
-        "steps": [(step, _role_label(step.role)) for step in steps],
+        "steps": steps,
         "waiting": waiting,
         "waiting_roles": _roles_text(waiting),
         "mine": mine,
