@@ -150,3 +150,11 @@ def approvals_waiting_for(*, user: User) -> QuerySet[ApprovalStep]:
         types = [t for t, permission in APPROVE_PERMISSION.items() if user.has_perm(permission)]
         steps = steps.filter(Q(role__in=codes) | Q(role="", document_type__in=types))
     return steps.order_by("created_at", "pk")
+
+
+def include_tax_default(value: bool | None) -> bool:
+    """Whether a document's prices include tax: as given, else the company setting."""
+    if value is not None:
+        return value
+    company = Company.objects.order_by("pk").only("prices_include_tax").first()
+    return company.prices_include_tax if company is not None else True

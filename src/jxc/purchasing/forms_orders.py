@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jxc.accounts.selectors import include_tax_default
 from jxc.catalog.models import Product
 from jxc.core.forms import FastSelect, decimal_field, filled_rows, removable
 from jxc.core.numbers import ZERO
@@ -20,7 +21,7 @@ from jxc.inventory.selectors import warehouses_of
 from jxc.partners.selectors import partner_list
 from jxc.purchasing.choices import OrderStatus
 from jxc.purchasing.models import PurchaseOrder, PurchaseOrderLine
-from jxc.purchasing.services.orders import OrderData, OrderLineData, include_tax_default
+from jxc.purchasing.services.orders import OrderData, OrderLineData
 
 
 def _date_input() -> forms.DateInput:

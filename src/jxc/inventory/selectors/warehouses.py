@@ -8,7 +8,10 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from jxc.catalog.lines import Errors
+from jxc.core.errors import RecordInactive
 from jxc.inventory.models import Location, Lot, StockQuant, Warehouse
 
 
@@ -80,3 +83,14 @@ def lot_suggestions(
         picks.append((quant.lot, take))  # type: ignore[arg-type]
         remaining -= take
     return picks
+
+
+def warehouse_for(errors: Errors, warehouse_id: int | None, *, actor: Any) -> Warehouse | None:
+    """The warehouse of a new document: one the actor may use (else an error under `warehouse_id`), active."""
+    warehouse = warehouses_of(user=actor).filter(pk=warehouse_id).first() if warehouse_id else None
+    if warehouse is None:
+        errors.setdefault("warehouse_id", []).append(_("Choose a warehouse you may use."))
+        return None
+    if not warehouse.active:
+        raise RecordInactive(field="warehouse_id", label=_("Warehouse"), value=warehouse.name)
+    return warehouse

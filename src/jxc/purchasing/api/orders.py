@@ -9,7 +9,8 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from jxc.accounts.approvals import PURCHASE_ORDER
-from jxc.accounts.selectors import approval_steps
+from jxc.accounts.selectors import approval_steps, include_tax_default
+from jxc.catalog.lines import Catalog
 from jxc.catalog.models import Product
 from jxc.core.api import ErrorOut, Page, PageParams, paged, require
 from jxc.core.columns import can_view_cost, rows_of, visible_columns
@@ -25,11 +26,9 @@ from jxc.purchasing.selectors.documents import (
     purchase_order_search,
 )
 from jxc.purchasing.selectors.terms import price_recall
-from jxc.purchasing.services.lines import Catalog
 from jxc.purchasing.services.orders import (
     OrderData,
     OrderLineData,
-    include_tax_default,
     purchase_order_approve,
     purchase_order_close,
     purchase_order_create,

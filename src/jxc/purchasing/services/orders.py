@@ -16,22 +16,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jxc.accounts.approvals import PURCHASE_ORDER, Fact
-from jxc.accounts.models import ApprovalStatus, ApprovalStep, Company, User
+from jxc.accounts.models import ApprovalStatus, ApprovalStep, User
+from jxc.accounts.selectors import include_tax_default
 from jxc.accounts.services.approvals import ApprovalOutcome, approval_decide, approval_request
 from jxc.accounts.services.audit import audit_record
+from jxc.catalog.lines import Catalog, Errors, check_charges, check_money
 from jxc.core.errors import Forbidden, RecordInactive, ValidationFailed
 from jxc.core.numbers import ZERO, round_price
 from jxc.core.pricing import line_totals
 from jxc.core.sequences import document_number_next
 from jxc.inventory.errors import DocumentNotDraft, EmptyDocument
 from jxc.inventory.models import Warehouse
-from jxc.inventory.selectors import warehouses_of
+from jxc.inventory.selectors import warehouse_for
 from jxc.partners.models import Partner
 from jxc.purchasing.choices import ORDER_PREFIX, OrderStatus
 from jxc.purchasing.errors import OrderHasReceipts, OrderStatusConflict, SupplierNotApproved
 from jxc.purchasing.models import PurchaseOrder, PurchaseOrderLine, PurchaseReceiptLine, SupplierProduct
 from jxc.purchasing.selectors.terms import price_recall
-from jxc.purchasing.services.lines import Catalog, Errors, check_charges, check_money
 
 HUNDRED = Decimal(100)
 
@@ -75,24 +76,6 @@ def supplier_for(errors: Errors, supplier_id: int | None, *, key: str = "supplie
     if not supplier.active:
         raise RecordInactive(field=key, label=_("Supplier"), value=supplier.name)
     return supplier
-
-
-def warehouse_for(errors: Errors, warehouse_id: int | None, *, actor: User) -> Warehouse | None:
-    """A warehouse the actor may use, active."""
-    warehouse = warehouses_of(user=actor).filter(pk=warehouse_id).first() if warehouse_id else None
-    if warehouse is None:
-        errors.setdefault("warehouse_id", []).append(_("Choose a warehouse you may use."))
-        return None
-    if not warehouse.active:
-        raise RecordInactive(field="warehouse_id", label=_("Warehouse"), value=warehouse.name)
-    return warehouse
-
-
-def include_tax_default(value: bool | None) -> bool:
-    if value is not None:
-        return value
-    company = Company.objects.order_by("pk").only("prices_include_tax").first()
-    return company.prices_include_tax if company is not None else True
 
 
 def _clean(data: OrderData, *, actor: User) -> tuple[Partner, Warehouse, bool, list[PurchaseOrderLine]]:

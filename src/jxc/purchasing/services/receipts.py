@@ -18,7 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jxc.accounts.models import Company, User
+from jxc.accounts.selectors import include_tax_default
 from jxc.accounts.services.audit import audit_record
+from jxc.catalog.lines import (
+    Catalog,
+    Errors,
+    check_charges,
+    check_money,
+    serials_error,
+    step_error,
+)
 from jxc.core.db import retrying_atomic, row_copy
 from jxc.core.errors import ValidationFailed
 from jxc.core.numbers import ZERO, round_price
@@ -27,6 +36,7 @@ from jxc.core.sequences import document_number_next
 from jxc.inventory.choices import MoveKind
 from jxc.inventory.errors import AlreadyReversed, DocumentNotDraft, DocumentNotPosted, EmptyDocument
 from jxc.inventory.models import Location, StockPosting
+from jxc.inventory.selectors import warehouse_for
 from jxc.inventory.services.lots import lot_for_receipt
 from jxc.inventory.services.posting import Leg, Source, check_open, stock_post
 from jxc.inventory.services.reversal import posting_reverse
@@ -42,20 +52,10 @@ from jxc.purchasing.choices import (
 from jxc.purchasing.errors import OrderNotOpen, OverReceipt, ReceiptHasReturns
 from jxc.purchasing.models import PurchaseOrder, PurchaseOrderLine, PurchaseReceipt, PurchaseReceiptLine
 from jxc.purchasing.selectors.terms import price_recall
-from jxc.purchasing.services.lines import (
-    Catalog,
-    Errors,
-    check_charges,
-    check_money,
-    serials_error,
-    step_error,
-)
 from jxc.purchasing.services.orders import (
-    include_tax_default,
     order_progress,
     supplier_for,
     supplier_price_remember,
-    warehouse_for,
 )
 
 HUNDRED = Decimal(100)

@@ -12,11 +12,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jxc.accounts.models import User
+from jxc.catalog.lines import Errors
 from jxc.catalog.models import Product
 from jxc.core.errors import ValidationFailed
 from jxc.purchasing.errors import NoPreferredSupplier
 from jxc.purchasing.models import PurchaseOrder, SupplierProduct
-from jxc.purchasing.services.lines import Errors
 from jxc.purchasing.services.orders import OrderData, OrderLineData, purchase_order_create
 
 Selection = tuple[int, int, Decimal]

@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jxc.accounts.models import User
+from jxc.accounts.selectors import include_tax_default
 from jxc.accounts.services.audit import audit_record
+from jxc.catalog.lines import Catalog, Errors, check_money, serials_error
 from jxc.core.db import retrying_atomic, row_copy
 from jxc.core.errors import ValidationFailed
 from jxc.core.numbers import ZERO, round_money, round_price
@@ -26,6 +28,7 @@ from jxc.core.sequences import document_number_next
 from jxc.inventory.choices import MoveKind
 from jxc.inventory.errors import AlreadyReversed, DocumentNotDraft, DocumentNotPosted, EmptyDocument
 from jxc.inventory.models import Location, Lot, StockMove, StockPosting, Warehouse
+from jxc.inventory.selectors import warehouse_for
 from jxc.inventory.services.posting import Leg, Source, check_open, stock_post
 from jxc.inventory.services.reversal import posting_reverse
 from jxc.partners.models import Account, Partner
@@ -34,8 +37,7 @@ from jxc.purchasing.choices import RETURN_PREFIX, RETURN_SOURCE, PostingStatus
 from jxc.purchasing.errors import ReturnExceedsReceipt
 from jxc.purchasing.models import PurchaseReceipt, PurchaseReceiptLine, PurchaseReturn, PurchaseReturnLine
 from jxc.purchasing.selectors.terms import price_recall
-from jxc.purchasing.services.lines import Catalog, Errors, check_money, serials_error
-from jxc.purchasing.services.orders import include_tax_default, supplier_for, warehouse_for
+from jxc.purchasing.services.orders import supplier_for
 
 HUNDRED = Decimal(100)
 

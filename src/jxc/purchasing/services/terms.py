@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.accounts.models import User
 from jxc.accounts.services.audit import audit_record, changed, snapshot
+from jxc.catalog.lines import Errors
 from jxc.catalog.models import Product, ProductUnit
 from jxc.core.errors import Duplicate, ValidationFailed
 from jxc.core.numbers import ZERO, is_exact
 from jxc.partners.models import Partner
 from jxc.purchasing.errors import PreferredConflict
 from jxc.purchasing.models import SupplierProduct
-from jxc.purchasing.services.lines import Errors
 
 MAX_LEAD_TIME_DAYS = 3650
 

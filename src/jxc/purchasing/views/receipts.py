@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from jxc.accounts.selectors import audit_trail
+from jxc.accounts.selectors import audit_trail, include_tax_default
 from jxc.catalog.selectors import product_find_by_code
 from jxc.core.columns import can_view_cost, rows_of, visible_columns
 from jxc.core.errors import DomainError, ValidationFailed
@@ -57,7 +57,6 @@ from jxc.purchasing.selectors.documents import (
     returnable_lines,
     reversed_receipt,
 )
-from jxc.purchasing.services.orders import include_tax_default
 from jxc.purchasing.services.receipts import (
     purchase_receipt_create,
     purchase_receipt_delete,

@@ -1,4 +1,4 @@
-"""What orders, receipts and returns share: checking a line's product, unit, quantity, price and tax."""
+"""What document lines share (orders, receipts, returns, sales): checking a product, unit, quantity, price, tax."""
 
 from __future__ import annotations
 
