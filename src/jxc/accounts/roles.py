@@ -75,6 +75,14 @@ RECEIVE_GOODS = (
     "purchasing.change_purchasereturn",
     "purchasing.post_purchasereturn",
 )
+WORK_SALES = (
+    "sales.view_salesorder",
+    "sales.add_salesorder",
+    "sales.change_salesorder",
+    "sales.view_customerprice",
+    "sales.add_customerprice",
+    "sales.change_customerprice",
+)
 # Everything else the owner has, an administrator has too, except these.
 OWNER_ONLY = frozenset({"inventory.reopen_stockperiod"})
 
@@ -109,7 +117,7 @@ ROLES: tuple[Role, ...] = (
         "sales",
         pgettext_lazy("role", "Salesperson"),
         _("Customers and selling; no purchase prices."),
-        (*VIEW_MASTER_DATA, *EDIT_PARTNERS, "inventory.view_stockbalance"),
+        (*VIEW_MASTER_DATA, *EDIT_PARTNERS, "inventory.view_stockbalance", *WORK_SALES),
     ),
     Role(
         "warehouse",
@@ -131,6 +139,7 @@ ROLES: tuple[Role, ...] = (
             "inventory.close_stockperiod",
             "inventory.approve_stockcount",
             *VIEW_PURCHASING,
+            "sales.view_salesorder",
         ),
     ),
     Role(

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jxc.partners",
     "jxc.inventory",
     "jxc.purchasing",
+    "jxc.sales",
     "jxc.web",
 ]
 

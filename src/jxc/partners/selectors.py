@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import date
+from decimal import Decimal
 
-from jxc.partners.models import Contact, Partner
+from django.db.models import Q, QuerySet, Sum
+
+from jxc.partners.models import Account, Contact, Partner, PartnerBalance, PartnerEntry
 
 
 def partner_list(
@@ -43,3 +46,19 @@ def partner_list(
 def partner_get(*, pk: int) -> Partner:
     """One partner with its contacts (raises Partner.DoesNotExist)."""
     return Partner.objects.select_related("salesperson").prefetch_related("contacts").get(pk=pk)
+
+
+def partner_balance(*, partner: Partner) -> PartnerBalance:
+    """What the partner owes us and what we owe them (zero when nothing was ever posted)."""
+    return PartnerBalance.objects.filter(partner=partner).first() or PartnerBalance(partner=partner)
+
+
+def receivable_overdue(*, partner: Partner, on: date) -> Decimal:
+    """The part of the receivable past its due date: the balance less what falls due on or after `on`.
+
+    Payments settle the oldest debts first, so whatever is not covered by entries still to fall due is overdue."""
+    balance = partner_balance(partner=partner).receivable
+    not_due = PartnerEntry.objects.filter(
+        partner=partner, account=Account.RECEIVABLE, amount__gt=0, due_date__gte=on
+    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return max(balance - not_due, Decimal(0))
