@@ -186,3 +186,28 @@ def test_reject_unapprove_close_and_void_release_the_stock(sell, make_product, o
     other.refresh_from_db()
     assert other.status == "void" and reserved(noodles) == 0
     assert AuditEntry.objects.filter(action="sales_order.voided", after__released=1).exists()
+
+
+def test_proposing_a_price_reads_one_row_however_long_the_history(sell, make_product, owner, customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jxc.sales.selectors.prices import sale_price
+
+    noodles = make_product(name="方便面")
+    sell.stock(noodles, 100, "2.00")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            sale_price(customer=customer, product=noodles, factor=D(1), tax_rate=D(13), include_tax=True)
+        return len(captured.captured_queries)
+
+    sales_order_submit(actor=owner, order=sell.order(sale(noodles, 1, "3.39")))
+    few = queries()
+    for price in ("3.50", "3.61", "3.72"):
+        sales_order_submit(actor=owner, order=sell.order(sale(noodles, 1, price)))
+    assert queries() == few
+    assert sale_price(customer=customer, product=noodles, factor=D(1), tax_rate=D(13), include_tax=True) == (
+        D("3.720000"),
+        "last_sale",
+    )

@@ -7,7 +7,8 @@ from jxc.core.fields import PriceField
 
 
 class CustomerPrice(models.Model):
-    """A price agreed with one customer for one product, per base unit, stated as the company states prices."""
+    """A customer's prices for a product: the agreed one (per base unit, as the company states prices) and the last
+    one sold to them (per base unit, without tax, after discount), read when a line is entered."""
 
     customer = models.ForeignKey(
         "partners.Partner", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
@@ -15,7 +16,9 @@ class CustomerPrice(models.Model):
     product = models.ForeignKey(
         "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
     )
-    price = PriceField(_("agreed price (per base unit)"))
+    price = PriceField(_("agreed price (per base unit)"), null=True, blank=True)
+    last_price = PriceField(_("last price sold (per base unit, without tax)"), null=True, blank=True)
+    last_price_date = models.DateField(_("last sold on"), null=True, blank=True)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -36,7 +36,7 @@ from jxc.inventory.services.reservations import reservation_create, reservation_
 from jxc.partners.models import Partner
 from jxc.sales.choices import ORDER_PREFIX, ORDER_SOURCE, OrderStatus
 from jxc.sales.errors import SalesOrderShipped, SalesOrderStatusConflict
-from jxc.sales.models import SalesOrder, SalesOrderLine
+from jxc.sales.models import CustomerPrice, SalesOrder, SalesOrderLine
 from jxc.sales.selectors.credit import credit_of
 from jxc.sales.selectors.prices import sale_price
 
@@ -283,8 +283,22 @@ def _release(order: SalesOrder) -> int:
     return released
 
 
+def _remember_prices(order: SalesOrder) -> None:
+    """The customer's last price per product (without tax, per base unit, after discount) becomes this order's."""
+    for line in order.lines.all():
+        if not line.quantity:
+            continue
+        known, _created = CustomerPrice.objects.select_for_update().get_or_create(
+            customer_id=order.customer_id, product_id=line.product_id
+        )
+        if known.last_price_date is None or order.date >= known.last_price_date:
+            known.last_price, known.last_price_date = round_price(line.amount / line.quantity), order.date
+            known.save(update_fields=["last_price", "last_price_date", "updated_at"])
+
+
 def _mark_approved(order: SalesOrder, *, by: User | None, actor: User) -> None:
     _reserve(order)
+    _remember_prices(order)
     order.status, order.approved_by, order.approved_at = OrderStatus.APPROVED, by, timezone.now()
     order.save(update_fields=["status", "approved_by", "approved_at"])
     audit_record(
