@@ -58,3 +58,13 @@ def test_line_amount_and_tax_always_add_up(price, quantity, rate, discount, incl
     totals = line_totals(price=price, quantity=quantity, tax_rate=rate, discount_pct=discount, include_tax=include)
     assert totals.amount + totals.tax == totals.total
     assert all(v == v.quantize(D("0.01")) for v in (totals.amount, totals.tax, totals.total))
+
+
+def test_net_base_price_restates_exactly():
+    from jxc.core.pricing import net_base_price
+
+    # 3.72 with 13 % tax per 包: 3.292035 without; stated again with tax it is 3.72 (not 3.29 × 1.13 = 3.7177).
+    net = net_base_price(price=D("3.72"), factor=D(1), tax_rate=D(13), discount_pct=D(0), include_tax=True)
+    assert net == D("3.292035") and (net * D("1.13")).quantize(D("0.01")) == D("3.72")
+    # 48.00 a 箱 of 24 less 5 %, without tax: 1.90 per 包.
+    assert net_base_price(price=D(48), factor=D(24), tax_rate=D(13), discount_pct=D(5), include_tax=False) == D("1.9")

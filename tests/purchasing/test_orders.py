@@ -13,9 +13,9 @@ from jxc.accounts.models import ApprovalStep, AuditEntry, Company
 from jxc.accounts.services.approvals import RuleData, approval_rule_save
 from jxc.catalog.services.products import product_set_active
 from jxc.core.errors import RecordInactive, ValidationFailed
-from jxc.inventory.errors import DocumentNotDraft
+from jxc.inventory.errors import DocumentNotDraft, OrderStatusConflict
 from jxc.partners.services.partners import partner_data_of, partner_set_active, partner_update
-from jxc.purchasing.errors import OrderHasReceipts, OrderNotOpen, OrderStatusConflict, SupplierNotApproved
+from jxc.purchasing.errors import OrderHasReceipts, OrderNotOpen, SupplierNotApproved
 from jxc.purchasing.models import PurchaseOrder, PurchaseOrderLine, SupplierProduct
 from jxc.purchasing.services.orders import (
     purchase_order_approve,

@@ -13,10 +13,9 @@ from jxc.accounts.models import AuditEntry
 from jxc.accounts.services.approvals import RuleData, approval_rule_save
 from jxc.catalog.services.products import product_set_active
 from jxc.core.errors import ValidationFailed
-from jxc.inventory.errors import DocumentNotDraft, InsufficientStock
+from jxc.inventory.errors import DocumentNotDraft, InsufficientStock, OrderStatusConflict
 from jxc.inventory.models import Reservation, StockBalance
 from jxc.partners.services.ledger import EntrySource, partner_entry_post
-from jxc.sales.errors import SalesOrderStatusConflict
 from jxc.sales.models import CustomerPrice, SalesOrder
 from jxc.sales.services.orders import (
     sales_order_approve,
@@ -177,7 +176,7 @@ def test_reject_unapprove_close_and_void_release_the_stock(sell, make_product, o
     sales_order_close(actor=owner, order=order, reason="客户取消余量")
     order.refresh_from_db()
     assert order.status == "closed" and reserved(noodles) == 0
-    with pytest.raises(SalesOrderStatusConflict):
+    with pytest.raises(OrderStatusConflict):
         sales_order_void(actor=owner, order=order)
     other = sell.order(sale(noodles, 5, "3"))
     sales_order_submit(actor=owner, order=other)

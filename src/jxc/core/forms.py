@@ -69,6 +69,11 @@ def apply_error(
 FormT = TypeVar("FormT", bound=forms.BaseForm)
 
 
+def date_input(**attrs: Any) -> forms.DateInput:
+    """A browser date picker that reads and writes ISO dates."""
+    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+
+
 def removable(row: FormT) -> FormT:
     """A row built outside its formset (a scanned line) gets the formset's "remove" flag, as `can_delete` rows
     have; without it a row the user removed on the page would still be saved."""

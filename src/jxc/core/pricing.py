@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from jxc.core.numbers import CENT, ZERO, round_money
+from jxc.core.numbers import CENT, ZERO, round_money, round_price
 
 HUNDRED = Decimal(100)
 
@@ -34,6 +34,17 @@ def line_totals(
         return LineTotals(amount=value - tax, tax=tax, total=value)
     tax = round_money(value * tax_rate / HUNDRED)
     return LineTotals(amount=value, tax=tax, total=value + tax)
+
+
+def net_base_price(
+    *, price: Decimal, factor: Decimal, tax_rate: Decimal, discount_pct: Decimal, include_tax: bool
+) -> Decimal:
+    """A line's price per base unit after its discount and without tax, to 6 places (from the price, not the
+    rounded amount, so that stating it again with tax gives the price back)."""
+    net = price * (HUNDRED - discount_pct) / HUNDRED / factor
+    if include_tax:
+        net = net * HUNDRED / (HUNDRED + tax_rate)
+    return round_price(net)
 
 
 def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:

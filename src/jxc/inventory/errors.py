@@ -102,6 +102,13 @@ class DocumentNotDraft(DomainError):
     message = _("%(number)s is %(status)s, not a draft.")
 
 
+class OrderStatusConflict(DomainError):
+    """The order's status does not allow this step (purchase and sales orders)."""
+
+    code = "order_status"
+    message = _("%(number)s is %(status)s: it cannot be %(action)s.")
+
+
 class DocumentNotPosted(DomainError):
     """Only a posted document can be reversed."""
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.selectors import category_tree
 from jxc.core.errors import DomainError, ValidationFailed
-from jxc.core.forms import FastSelect, decimal_field
+from jxc.core.forms import FastSelect, date_input, decimal_field
 from jxc.inventory.choices import CountStatus
 from jxc.inventory.models import Location, StockCountLine, Warehouse
 from jxc.inventory.selectors import location_list, warehouse_list_for
@@ -60,7 +60,7 @@ class CountCreateForm(forms.Form):
     """A new count: the warehouse (only those the user may use), optionally some of its locations and categories."""
 
     warehouse = forms.TypedChoiceField(label=_("Warehouse"), coerce=int, widget=FastSelect)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(label=_("Date"), widget=date_input())
     blind = forms.BooleanField(
         label=_("Blind count"),
         required=False,

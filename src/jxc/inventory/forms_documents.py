@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Product
-from jxc.core.forms import FastSelect, decimal_field, filled_rows, removable
+from jxc.core.forms import FastSelect, date_input, decimal_field, filled_rows, removable
 from jxc.core.numbers import round_money, round_price
 from jxc.inventory.choices import DocumentKind, DocumentStatus
 from jxc.inventory.models import Location, Lot, StockDocument, StockDocumentLine, StockQuant
@@ -132,10 +132,6 @@ def _lot_choices(product_ids: set[int], visible: Any, chosen: set[int]) -> dict[
     return choices
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class DocumentForm(forms.Form):
     """The header of a stock document."""
 
@@ -148,7 +144,7 @@ class DocumentForm(forms.Form):
         widget=FastSelect,
         help_text=_("Another warehouse: the goods are shipped, in transit, then received there."),
     )
-    date = forms.DateField(label=_("Date"), widget=_date_input())
+    date = forms.DateField(label=_("Date"), widget=date_input())
     reason = forms.ChoiceField(label=_("Reason"), widget=FastSelect)
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "wide": True})
@@ -214,8 +210,8 @@ class LineForm(forms.Form):
     )
     lot = forms.TypedChoiceField(label=_("Batch"), coerce=int, required=False, empty_value=None, widget=FastSelect)
     batch_no = forms.CharField(label=_("Batch no."), max_length=60, required=False)
-    production_date = forms.DateField(label=_("Production date"), required=False, widget=_date_input())
-    expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=_date_input())
+    production_date = forms.DateField(label=_("Production date"), required=False, widget=date_input())
+    expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=date_input())
     serials = forms.CharField(
         label=_("Serial numbers"),
         required=False,
@@ -437,7 +433,7 @@ class ReverseForm(forms.Form):
 
     date = forms.DateField(
         label=_("Date of the reversal"),
-        widget=_date_input(),
+        widget=date_input(),
         help_text=_("Not before the document's own date; it must fall in an open period."),
     )
 

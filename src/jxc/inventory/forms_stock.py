@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.selectors import category_tree
-from jxc.core.forms import FastSelect
+from jxc.core.forms import FastSelect, date_input
 from jxc.inventory.selectors import warehouse_list_for
 
 GRAIN_CHOICES = [
@@ -31,10 +31,6 @@ def _valid_data(form: forms.Form) -> dict[str, Any]:
         return {}
     form.is_valid()
     return form.cleaned_data
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", "style": "width:auto"}, format="%Y-%m-%d")
 
 
 class ScopeFilterForm(forms.Form):
@@ -89,8 +85,8 @@ class StockCardForm(forms.Form):
         ),
     )
     product = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    start = forms.DateField(label=_("From"), required=False, widget=_date_input())
-    end = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    start = forms.DateField(label=_("From"), required=False, widget=date_input(style="width:auto"))
+    end = forms.DateField(label=_("To"), required=False, widget=date_input(style="width:auto"))
     warehouse = forms.TypedChoiceField(
         label=_("Warehouse"), required=False, coerce=int, empty_value=None, widget=FastSelect
     )
@@ -110,7 +106,7 @@ class StockCardForm(forms.Form):
 
 
 class BalanceAtForm(forms.Form):
-    at = forms.DateField(label=_("Balance at"), widget=_date_input())
+    at = forms.DateField(label=_("Balance at"), widget=date_input(style="width:auto"))
 
 
 class AlertFilterForm(forms.Form):
@@ -130,7 +126,7 @@ class AlertFilterForm(forms.Form):
 class ValuationFilterForm(ScopeFilterForm):
     """The valuation page's toolbar: the day, warehouse, category and search."""
 
-    date = forms.DateField(label=_("At the end of"), required=False, widget=_date_input())
+    date = forms.DateField(label=_("At the end of"), required=False, widget=date_input(style="width:auto"))
 
     def filters(self) -> dict[str, Any]:
         data = _valid_data(self)

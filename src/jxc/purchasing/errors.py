@@ -5,13 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from jxc.core.errors import DomainError
 
 
-class OrderStatusConflict(DomainError):
-    """The order's status does not allow this step."""
-
-    code = "order_status"
-    message = _("%(number)s is %(status)s: it cannot be %(action)s.")
-
-
 class OrderNotOpen(DomainError):
     """Goods can only be received against an approved order with something left to receive."""
 

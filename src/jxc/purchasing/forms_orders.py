@@ -14,27 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.accounts.selectors import include_tax_default
 from jxc.catalog.models import Product
-from jxc.core.forms import FastSelect, decimal_field, filled_rows, removable
+from jxc.core.forms import FastSelect, date_input, decimal_field, filled_rows, removable
 from jxc.core.numbers import ZERO
 from jxc.inventory.forms_documents import DocumentFilterForm
 from jxc.inventory.selectors import warehouses_of
 from jxc.partners.selectors import partner_list
 from jxc.purchasing.choices import OrderStatus
+from jxc.purchasing.forms_receipts import supplier_choices
 from jxc.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from jxc.purchasing.services.orders import OrderData, OrderLineData
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def supplier_choices(*, keep: int | None = None) -> list[tuple[Any, str]]:
-    """Active suppliers by name (and the one a document already has, even when it was deactivated since)."""
-    suppliers = partner_list(role="supplier", active=True)
-    rows = list(suppliers.order_by("name", "pk").values_list("pk", "name"))
-    if keep and all(pk != keep for pk, _name in rows):
-        rows += list(partner_list(role="supplier", active=None).filter(pk=keep).values_list("pk", "name"))
-    return [("", "—"), *rows]
 
 
 class OrderForm(forms.Form):
@@ -42,11 +30,11 @@ class OrderForm(forms.Form):
 
     supplier = forms.TypedChoiceField(label=_("Supplier"), coerce=int, widget=FastSelect)
     warehouse = forms.TypedChoiceField(label=_("Warehouse"), coerce=int, widget=FastSelect)
-    date = forms.DateField(label=_("Order date"), widget=_date_input())
+    date = forms.DateField(label=_("Order date"), widget=date_input())
     expected_date = forms.DateField(
         label=_("Expected date"),
         required=False,
-        widget=_date_input(),
+        widget=date_input(),
         help_text=_("When the goods should arrive; a line can have its own date."),
     )
     prices_include_tax = forms.BooleanField(label=_("Prices include tax"), required=False)
@@ -59,7 +47,7 @@ class OrderForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, keep_supplier: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supplier"].choices = supplier_choices(keep=keep_supplier)
+        self.fields["supplier"].choices = [("", "—"), *supplier_choices(current=keep_supplier)]
         warehouses = [(w.pk, w.name) for w in warehouses_of(user=user).filter(active=True).order_by("code")]
         self.fields["warehouse"].choices = warehouses
         if not self.is_bound and not self.initial.get("warehouse") and warehouses:
@@ -151,7 +139,7 @@ class OrderLineForm(forms.Form):
     )
     tax_rate = decimal_field(label=_("Tax rate (%)"), places=2, min_value=ZERO)
     discount_pct = decimal_field(label=_("Discount (%)"), places=2, min_value=ZERO)
-    expected_date = forms.DateField(label=_("Expected date"), required=False, widget=_date_input())
+    expected_date = forms.DateField(label=_("Expected date"), required=False, widget=date_input())
     notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
 
     def __init__(self, *args: Any, context: OrderLineContext, product: Product | None, **kwargs: Any) -> None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Product
-from jxc.core.forms import FastSelect, decimal_field, filled_rows, removable
+from jxc.core.forms import FastSelect, date_input, decimal_field, filled_rows, removable
 from jxc.core.numbers import round_quantity
 from jxc.inventory.choices import DocumentKind
 from jxc.inventory.forms_documents import BaseLineFormSet, LineContext, LocationSelect
@@ -32,10 +32,6 @@ ZERO = Decimal(0)
 FormT = TypeVar("FormT", bound=forms.BaseForm)
 # Prices a user without view_cost cannot see, kept from the draft: (order line, product, unit) → price, tax, discount.
 KeptPrices = Mapping[tuple[int | None, int, int], tuple[Decimal, Decimal, Decimal]]
-
-
-def date_input(**attrs: Any) -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
 
 
 def supplier_choices(*, current: int | None = None, active_only: bool = True) -> list[tuple[Any, str]]:

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Product
-from jxc.core.forms import FastSelect, decimal_field, filled_rows, removable
+from jxc.core.forms import FastSelect, date_input, decimal_field, filled_rows, removable
 from jxc.core.numbers import round_quantity
 from jxc.inventory.choices import DocumentKind
 from jxc.inventory.forms_documents import BaseLineFormSet, LineContext, LocationSelect
 from jxc.inventory.selectors import warehouse_list_for
-from jxc.purchasing.forms_receipts import date_input, supplier_choices
+from jxc.purchasing.forms_receipts import supplier_choices
 from jxc.purchasing.models import PurchaseReceipt, PurchaseReceiptLine, PurchaseReturn, PurchaseReturnLine
 from jxc.purchasing.services.returns import ReturnData, ReturnLineData
 

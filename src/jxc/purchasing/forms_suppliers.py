@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.catalog.models import Product, ProductUnit, Unit
 from jxc.catalog.selectors import product_find_by_code
-from jxc.core.forms import FastSelect, decimal_field
+from jxc.core.forms import FastSelect, date_input, decimal_field
 from jxc.partners.models import Partner, SupplierClass
 from jxc.purchasing.models import SupplierProduct
 from jxc.purchasing.selectors.scores import DEFAULT_DAYS
@@ -98,7 +98,7 @@ class TermForm(forms.Form):
     last_price_date = forms.DateField(
         label=_("Last price on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
     )
     lead_time_days = forms.IntegerField(
         label=_("Lead time (days)"),

@@ -5,13 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from jxc.core.errors import DomainError
 
 
-class SalesOrderStatusConflict(DomainError):
-    """The order's status does not allow this step."""
-
-    code = "order_status"
-    message = _("%(number)s is %(status)s: it cannot be %(action)s.")
-
-
 class SalesOrderShipped(DomainError):
     """An order with goods shipped cannot go back to draft or be voided."""
 

@@ -22,15 +22,15 @@ from jxc.accounts.services.approvals import ApprovalOutcome, approval_decide, ap
 from jxc.accounts.services.audit import audit_record
 from jxc.catalog.lines import Catalog, Errors, check_charges, check_money
 from jxc.core.errors import Forbidden, RecordInactive, ValidationFailed
-from jxc.core.numbers import ZERO, round_price
-from jxc.core.pricing import line_totals
+from jxc.core.numbers import ZERO
+from jxc.core.pricing import line_totals, net_base_price
 from jxc.core.sequences import document_number_next
-from jxc.inventory.errors import DocumentNotDraft, EmptyDocument
+from jxc.inventory.errors import DocumentNotDraft, EmptyDocument, OrderStatusConflict
 from jxc.inventory.models import Warehouse
 from jxc.inventory.selectors import warehouse_for
 from jxc.partners.models import Partner
 from jxc.purchasing.choices import ORDER_PREFIX, OrderStatus
-from jxc.purchasing.errors import OrderHasReceipts, OrderStatusConflict, SupplierNotApproved
+from jxc.purchasing.errors import OrderHasReceipts, SupplierNotApproved
 from jxc.purchasing.models import PurchaseOrder, PurchaseOrderLine, PurchaseReceiptLine, SupplierProduct
 from jxc.purchasing.selectors.terms import price_recall
 
@@ -233,13 +233,25 @@ def order_facts(order: PurchaseOrder) -> dict[str, Fact]:
         previous = last.get(line.product_id)
         if not previous or not line.quantity:
             continue
-        now = round_price(line.amount / line.quantity)
+        now = order_line_net_price(line)
         pct = ((now - previous) / previous * HUNDRED).quantize(Decimal("0.01"))
         if pct > rise:
             rise, detail = pct, f"{line.product.name} {previous.normalize():f} → {now.normalize():f} (+{pct}%)"
     facts["price_above_last"] = Fact(rise, detail)
     facts["supplier_not_approved"] = Fact(not order.supplier.supplier_approved, order.supplier.name)
     return facts
+
+
+def order_line_net_price(line: PurchaseOrderLine | PurchaseReceiptLine) -> Decimal:
+    """A purchase line's price per base unit after discount, without tax (what a supplier's last price records)."""
+    include_tax = (line.order if isinstance(line, PurchaseOrderLine) else line.receipt).prices_include_tax
+    return net_base_price(
+        price=line.price,
+        factor=line.factor,
+        tax_rate=line.tax_rate,
+        discount_pct=line.discount_pct,
+        include_tax=include_tax,
+    )
 
 
 def _mark_approved(order: PurchaseOrder, *, by: User | None) -> None:
@@ -256,7 +268,7 @@ def _remember_prices(order: PurchaseOrder) -> None:
         supplier_price_remember(
             supplier_id=order.supplier_id,
             product_id=line.product_id,
-            price=round_price(line.amount / line.quantity),
+            price=order_line_net_price(line),
             day=order.date,
         )
 

@@ -53,6 +53,7 @@ from jxc.purchasing.errors import OrderNotOpen, OverReceipt, ReceiptHasReturns
 from jxc.purchasing.models import PurchaseOrder, PurchaseOrderLine, PurchaseReceipt, PurchaseReceiptLine
 from jxc.purchasing.selectors.terms import price_recall
 from jxc.purchasing.services.orders import (
+    order_line_net_price,
     order_progress,
     supplier_for,
     supplier_price_remember,
@@ -481,7 +482,7 @@ def purchase_receipt_post(*, actor: User, receipt: PurchaseReceipt) -> PurchaseR
             supplier_price_remember(
                 supplier_id=receipt.supplier_id,
                 product_id=line.product_id,
-                price=round_price(line.amount / line.quantity),
+                price=order_line_net_price(line),
                 day=receipt.date,
             )
     receipt.status, receipt.posted_by, receipt.posted_at = PostingStatus.POSTED, actor, timezone.now()

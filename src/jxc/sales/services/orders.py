@@ -26,16 +26,16 @@ from jxc.accounts.services.audit import audit_record
 from jxc.catalog.lines import Catalog, Errors, check_charges, check_money
 from jxc.core.errors import RecordInactive, ValidationFailed
 from jxc.core.numbers import ZERO, round_price
-from jxc.core.pricing import line_totals
+from jxc.core.pricing import line_totals, net_base_price
 from jxc.core.sequences import document_number_next
 from jxc.inventory.choices import ReservationStatus
-from jxc.inventory.errors import DocumentNotDraft, EmptyDocument
+from jxc.inventory.errors import DocumentNotDraft, EmptyDocument, OrderStatusConflict
 from jxc.inventory.models import CostState, Reservation, Warehouse
 from jxc.inventory.selectors import warehouse_for
 from jxc.inventory.services.reservations import reservation_create, reservation_release
 from jxc.partners.models import Partner
 from jxc.sales.choices import ORDER_PREFIX, ORDER_SOURCE, OrderStatus
-from jxc.sales.errors import SalesOrderShipped, SalesOrderStatusConflict
+from jxc.sales.errors import SalesOrderShipped
 from jxc.sales.models import CustomerPrice, SalesOrder, SalesOrderLine
 from jxc.sales.selectors.credit import credit_of
 from jxc.sales.selectors.prices import sale_price
@@ -196,8 +196,8 @@ def _locked(order: SalesOrder) -> SalesOrder:
     return SalesOrder.objects.select_for_update().select_related("customer").get(pk=order.pk)
 
 
-def _refuse(order: SalesOrder, action: str) -> SalesOrderStatusConflict:
-    return SalesOrderStatusConflict(number=order.number, status=order.get_status_display(), action=action)
+def _refuse(order: SalesOrder, action: str) -> OrderStatusConflict:
+    return OrderStatusConflict(number=order.number, status=order.get_status_display(), action=action)
 
 
 @transaction.atomic
@@ -217,7 +217,13 @@ def sales_order_update(*, actor: User, order: SalesOrder, data: SalesOrderData) 
 
 def _untaxed_base(line: SalesOrderLine) -> Decimal:
     """The line's price per base unit after discount, without tax."""
-    return round_price(line.amount / line.quantity) if line.quantity else ZERO
+    return net_base_price(
+        price=line.price,
+        factor=line.factor,
+        tax_rate=line.tax_rate,
+        discount_pct=line.discount_pct,
+        include_tax=line.order.prices_include_tax,
+    )
 
 
 def sales_order_facts(order: SalesOrder) -> dict[str, Fact]:
@@ -286,13 +292,11 @@ def _release(order: SalesOrder) -> int:
 def _remember_prices(order: SalesOrder) -> None:
     """The customer's last price per product (without tax, per base unit, after discount) becomes this order's."""
     for line in order.lines.all():
-        if not line.quantity:
-            continue
         known, _created = CustomerPrice.objects.select_for_update().get_or_create(
             customer_id=order.customer_id, product_id=line.product_id
         )
         if known.last_price_date is None or order.date >= known.last_price_date:
-            known.last_price, known.last_price_date = round_price(line.amount / line.quantity), order.date
+            known.last_price, known.last_price_date = _untaxed_base(line), order.date
             known.save(update_fields=["last_price", "last_price_date", "updated_at"])
 
 
