@@ -12,8 +12,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.base: requirements/base.lock pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q --require-hashes -r requirements/base.lock
+$(VENV)/.base: requirements/base.lock requirements/build.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/base.lock -r requirements/build.lock
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
@@ -67,6 +67,7 @@ format: $(VENV)/.dev
 lock: $(VENV)/.dev
 	$(BIN)/pip-compile -q --strip-extras --generate-hashes --allow-unsafe -o requirements/base.lock pyproject.toml
 	$(BIN)/pip-compile -q --strip-extras --generate-hashes --allow-unsafe --extra dev -o requirements/dev.lock pyproject.toml
+	$(BIN)/pip-compile -q --strip-extras --generate-hashes --allow-unsafe -o requirements/build.lock requirements/build.in
 
 ## messages: extract UI strings into the zh-Hans catalogue and compile it (needs GNU gettext)
 messages: $(VENV)/.dev
