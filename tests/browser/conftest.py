@@ -101,6 +101,7 @@ def log_in() -> Callable[..., Page]:
         page.locator("#id_password").fill(password)
         page.locator("#login-form button[type=submit]").click()
         expect(page.locator("#global-search")).to_be_visible()
+        page.wait_for_load_state("load")  # the deferred scripts (keyboard shortcuts, scan fields) are running
         return page
 
     return do
