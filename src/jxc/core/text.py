@@ -17,3 +17,8 @@ def mnemonic_of(text: str) -> str:
     for part in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default"):
         letters.extend(_KEEP.findall(part.upper()))
     return "".join(letters)[:120]
+
+
+def split_serials(text: str | None) -> list[str]:
+    """Serial numbers typed one per line or separated by spaces or (Chinese) commas."""
+    return (text or "").replace(",", "\n").replace("，", "\n").split()

@@ -41,6 +41,14 @@ class DocumentStatus(models.TextChoices):
     REVERSED = "reversed", _("reversed")
 
 
+class PostingStatus(models.TextChoices):
+    """The life of a receipt, shipment or return: drafted, posted, reversed (红冲)."""
+
+    DRAFT = "draft", _("draft")
+    POSTED = "posted", _("posted")
+    REVERSED = "reversed", _("reversed")
+
+
 class ReceiptReason(models.TextChoices):
     """Why goods came in without a purchase (其他入库)."""
 

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jxc.inventory.choices import PostingStatus as PostingStatus  # shared with sales
+
 
 class OrderStatus(models.TextChoices):
     """The life of a purchase order (DESIGN §4)."""
@@ -17,14 +19,6 @@ class OrderStatus(models.TextChoices):
 
 
 OPEN_ORDER_STATUSES = (OrderStatus.APPROVED, OrderStatus.PARTIAL)
-
-
-class PostingStatus(models.TextChoices):
-    """The life of a receipt or a return: drafted, posted, reversed (红冲)."""
-
-    DRAFT = "draft", _("draft")
-    POSTED = "posted", _("posted")
-    REVERSED = "reversed", _("reversed")
 
 
 class Allocation(models.TextChoices):

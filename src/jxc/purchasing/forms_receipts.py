@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from jxc.catalog.models import Product
 from jxc.core.forms import FastSelect, date_input, decimal_field, filled_rows, removable
 from jxc.core.numbers import round_quantity
+from jxc.core.text import split_serials
 from jxc.inventory.choices import DocumentKind
 from jxc.inventory.forms_documents import BaseLineFormSet, LineContext, LocationSelect
 from jxc.inventory.selectors import warehouse_list_for
@@ -290,7 +291,7 @@ class ReceiptLineForm(forms.Form):
             batch_no=d.get("batch_no", ""),
             production_date=d.get("production_date"),
             expiry_date=d.get("expiry_date"),
-            serials=(d.get("serials") or "").replace(",", "\n").replace("，", "\n").split(),
+            serials=split_serials(d.get("serials")),
             notes=d.get("notes", ""),
         )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from jxc.catalog.models import Product
 from jxc.core.forms import FastSelect, date_input, decimal_field, filled_rows, removable
 from jxc.core.numbers import round_quantity
+from jxc.core.text import split_serials
 from jxc.inventory.choices import DocumentKind
 from jxc.inventory.forms_documents import BaseLineFormSet, LineContext, LocationSelect
 from jxc.inventory.selectors import warehouse_list_for
@@ -229,7 +230,7 @@ class ReturnLineForm(forms.Form):
             tax_rate=tax_rate,
             location_id=d.get("location"),
             lot_id=d.get("lot"),
-            serials=(d.get("serials") or "").replace(",", "\n").replace("，", "\n").split(),
+            serials=split_serials(d.get("serials")),
             notes=d.get("notes", ""),
         )
 

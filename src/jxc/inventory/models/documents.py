@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.fields import MoneyField, PriceField, QuantityField
+from jxc.core.text import split_serials
 from jxc.inventory.choices import DocumentKind, DocumentStatus
 
 
@@ -101,4 +102,4 @@ class StockDocumentLine(models.Model):
 
     @property
     def serial_list(self) -> list[str]:
-        return [s for s in self.serials.replace(",", "\n").replace("，", "\n").split() if s]
+        return split_serials(self.serials)

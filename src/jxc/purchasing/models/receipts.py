@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.fields import MoneyField, PriceField, QuantityField, RateField
+from jxc.core.text import split_serials
 from jxc.purchasing.choices import Allocation, PostingStatus
 
 
@@ -114,7 +115,7 @@ class PurchaseReceiptLine(models.Model):
 
     @property
     def serial_list(self) -> list[str]:
-        return [s for s in self.serials.replace(",", "\n").replace("，", "\n").split() if s]
+        return split_serials(self.serials)
 
     @property
     def returnable(self) -> Decimal:
