@@ -13,6 +13,7 @@ from jxc.inventory.choices import DocumentKind, ReceiptReason
 from jxc.inventory.services.documents import DocumentData, LineData, stock_document_create, stock_document_post
 from jxc.sales.models import SalesOrder
 from jxc.sales.services.orders import SalesLineData, SalesOrderData, sales_order_create
+from jxc.sales.services.shipments import ShipmentData, ShipmentLineData, sales_shipment_create
 
 DAY = date(2026, 11, 2)
 D = Decimal
@@ -34,8 +35,15 @@ class Sell:
     def order(self, *lines: SalesLineData, actor: Any = None, **header: Any) -> SalesOrder:
         return sales_order_create(actor=actor or self.owner, data=self.data(*lines, **header))
 
-    def stock(self, product: Any, quantity: Any, unit_cost: Any) -> None:
-        """Opening stock in the warehouse, at a cost per base unit."""
+    def shipment(self, *lines: ShipmentLineData, actor: Any = None, **header: Any) -> Any:
+        """A draft shipment to the customer from the warehouse."""
+        header.setdefault("date", DAY)
+        header.setdefault("prices_include_tax", True)
+        data = ShipmentData(customer_id=self.customer.pk, warehouse_id=self.warehouse.pk, lines=list(lines), **header)
+        return sales_shipment_create(actor=actor or self.owner, data=data)
+
+    def stock(self, product: Any, quantity: Any, unit_cost: Any, **line: Any) -> None:
+        """Opening stock in the warehouse, at a cost per base unit (at a location, batch, serials if given)."""
         document = stock_document_create(
             actor=self.owner,
             data=DocumentData(
@@ -43,10 +51,16 @@ class Sell:
                 date=DAY,
                 warehouse_id=self.warehouse.pk,
                 reason=ReceiptReason.OPENING,
-                lines=[LineData(product_id=product.pk, quantity=D(str(quantity)), unit_cost=D(str(unit_cost)))],
+                lines=[LineData(product_id=product.pk, quantity=D(str(quantity)), unit_cost=D(str(unit_cost)), **line)],
             ),
         )
         stock_document_post(actor=self.owner, document=document)
+
+
+def ship(product: Any, quantity: Any, price: Any = None, **fields: Any) -> ShipmentLineData:
+    return ShipmentLineData(
+        product_id=product.pk, quantity=D(str(quantity)), price=None if price is None else D(str(price)), **fields
+    )
 
 
 def sale(product: Any, quantity: Any, price: Any = None, **fields: Any) -> SalesLineData:

@@ -47,6 +47,14 @@ def net_base_price(
     return round_price(net)
 
 
+def price_restated(*, price: Decimal, tax_rate: Decimal, from_include: bool, to_include: bool) -> Decimal:
+    """A unit price stated the other way (with / without tax) when a document states prices unlike its order."""
+    if from_include == to_include:
+        return price
+    factor = (HUNDRED + tax_rate) / HUNDRED
+    return round_price(price * factor if to_include else price / factor)
+
+
 def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """Split an amount over weights to the cent so that the parts add up to it exactly (largest remainder).
 

@@ -94,3 +94,30 @@ def warehouse_for(errors: Errors, warehouse_id: int | None, *, actor: Any) -> Wa
     if not warehouse.active:
         raise RecordInactive(field="warehouse_id", label=_("Warehouse"), value=warehouse.name)
     return warehouse
+
+
+def pick_suggestions(
+    *, product: Any, warehouse: Warehouse, quantity: Decimal, on: date | None = None
+) -> list[tuple[Location, Lot | None, Decimal]]:
+    """Where to pick `quantity` in a warehouse: first expiry first (lots), then the default location, then by code.
+
+    Only active locations with stock and unexpired lots count; the list may cover less than the quantity.
+    """
+    today = on or timezone.localdate()
+    quants = (
+        StockQuant.objects.filter(product=product, warehouse=warehouse, location__active=True, on_hand__gt=0)
+        .filter(Q(lot__isnull=True) | Q(lot__expiry_date__isnull=True) | Q(lot__expiry_date__gte=today))
+        .select_related("location", "lot")
+        .order_by(F("lot__expiry_date").asc(nulls_last=True), "-location__is_default", "location__code", "pk")
+    )
+    picks: list[tuple[Location, Lot | None, Decimal]] = []
+    remaining = quantity
+    for quant in quants:
+        if remaining <= 0:
+            break
+        if product.track_lots != (quant.lot_id is not None):
+            continue
+        take = min(quant.on_hand, remaining)
+        picks.append((quant.location, quant.lot, take))
+        remaining -= take
+    return picks

@@ -31,7 +31,7 @@ from jxc.catalog.lines import (
 from jxc.core.db import retrying_atomic, row_copy
 from jxc.core.errors import ValidationFailed
 from jxc.core.numbers import ZERO, round_price
-from jxc.core.pricing import allocate, line_totals
+from jxc.core.pricing import allocate, line_totals, price_restated
 from jxc.core.sequences import document_number_next
 from jxc.inventory.choices import MoveKind
 from jxc.inventory.errors import AlreadyReversed, DocumentNotDraft, DocumentNotPosted, EmptyDocument
@@ -107,14 +107,6 @@ class ReceiptData:
 def tolerance_pct() -> Decimal:
     company = Company.objects.order_by("pk").only("receipt_tolerance_pct").first()
     return company.receipt_tolerance_pct if company is not None else ZERO
-
-
-def _order_price(order_line: PurchaseOrderLine, include_tax: bool) -> Decimal:
-    """The order line's price, converted when the receipt states prices the other way (with / without tax)."""
-    if order_line.order.prices_include_tax == include_tax:
-        return order_line.price
-    factor = (HUNDRED + order_line.tax_rate) / HUNDRED
-    return round_price(order_line.price * factor if include_tax else order_line.price / factor)
 
 
 def _clean(data: ReceiptData, *, actor: User) -> tuple[Partner, Any, bool, list[PurchaseReceiptLine]]:
@@ -220,7 +212,16 @@ def _clean_line(
     if order_line is not None:
         tax_rate = entry.tax_rate if entry.tax_rate is not None else order_line.tax_rate
         discount = entry.discount_pct if entry.discount_pct is not None else order_line.discount_pct
-        price = entry.price if entry.price is not None else _order_price(order_line, include_tax)
+        price = (
+            entry.price
+            if entry.price is not None
+            else price_restated(
+                price=order_line.price,
+                tax_rate=order_line.tax_rate,
+                from_include=order_line.order.prices_include_tax,
+                to_include=include_tax,
+            )
+        )
     else:
         tax_rate = entry.tax_rate if entry.tax_rate is not None else product.tax_rate
         discount = entry.discount_pct if entry.discount_pct is not None else ZERO
