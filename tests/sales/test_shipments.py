@@ -231,3 +231,18 @@ def test_only_drafts_are_changed_or_deleted(sell, owner, noodles):
             shipment=shipment,
             data=ShipmentData(customer_id=shipment.customer_id, warehouse_id=shipment.warehouse_id, date=DAY),
         )
+
+
+@pytest.mark.tampers
+def test_the_checker_finds_orders_that_disagree_with_their_shipments(sell, owner, noodles):
+    from jxc.core.invariants import invariants_check
+
+    sell.stock(noodles, 50, "2.00")
+    order = approved(sell, owner, sale(noodles, 20, "3.39"))
+    line = order.lines.get()
+    sales_shipment_post(actor=owner, shipment=sell.shipment(ship(noodles, 5, order_line_id=line.pk)))
+    assert not invariants_check(only=["sales_order_shipped", "sales_order_reserved"])[1]
+    type(line).objects.filter(pk=line.pk).update(shipped_quantity=D(6))
+    Reservation.objects.filter(status=ReservationStatus.ACTIVE).update(quantity=D(1))
+    found = [str(v) for v in invariants_check(only=["sales_order_shipped", "sales_order_reserved"])[1]]
+    assert any("shipments sum to 5" in v for v in found) and any("reserved" in v for v in found)

@@ -18,7 +18,7 @@ from jxc.accounts.models import User
 from jxc.accounts.services.audit import audit_record
 from jxc.catalog.lines import Catalog, Errors
 from jxc.core.db import retrying_atomic
-from jxc.core.errors import ValidationFailed
+from jxc.core.errors import Duplicate, ValidationFailed
 from jxc.core.numbers import ZERO, round_money
 from jxc.partners.models import Account, Partner, PriceLevel
 from jxc.partners.services.ledger import EntrySource, partner_entry_post
@@ -66,7 +66,7 @@ def walk_in_customer() -> Partner:
             return partner_create(
                 actor=None, data=PartnerData(name=str(_("Walk-in customer")), code=WALK_IN_CODE, is_customer=True)
             )
-    except IntegrityError:  # made at the same moment by another checkout
+    except (IntegrityError, Duplicate):  # made at the same moment by another checkout
         return Partner.objects.get(code=WALK_IN_CODE)
 
 
