@@ -453,10 +453,10 @@ def test_the_price_endpoint_recalls_the_last_price_else_the_purchase_price(web, 
 
 def test_the_entry_page_has_the_scan_field_and_its_scripts(web, buy):
     page = web.get("/purchasing/orders/new/").content.decode()
-    assert "data-scan-add" in page and "inventory/documents.js" in page and "purchasing/orders.js" in page
+    assert "data-scan-add" in page and "inventory/documents.js" in page and "inventory/orders.js" in page
     assert 'data-line-url="/purchasing/orders/line/"' in page and 'data-price-url="/purchasing/orders/price/"' in page
     assert 'name="prices_include_tax"' in page and 'id="total-sum"' in page
-    assert web.get("/static/purchasing/orders.js").status_code == 200
+    assert web.get("/static/inventory/orders.js").status_code == 200
 
 
 def test_the_home_page_lists_overdue_orders(web, three_orders, make_user, english):

@@ -83,6 +83,12 @@ WORK_SALES = (
     "sales.add_customerprice",
     "sales.change_customerprice",
 )
+# Shipments (销售出库): the salesperson prepares them; the warehouse keeper also picks, packs, ships and reverses.
+PREPARE_SHIPMENTS = ("sales.view_salesshipment", "sales.add_salesshipment", "sales.change_salesshipment")
+SHIP_GOODS = (*PREPARE_SHIPMENTS, "sales.post_salesshipment", "sales.view_salesorder")
+# Sales returns (销售退货): the salesperson records them; the warehouse keeper inspects and posts them.
+PREPARE_RETURNS = ("sales.view_salesreturn", "sales.add_salesreturn", "sales.change_salesreturn")
+INSPECT_RETURNS = (*PREPARE_RETURNS, "sales.post_salesreturn")
 # Everything else the owner has, an administrator has too, except these.
 OWNER_ONLY = frozenset({"inventory.reopen_stockperiod"})
 
@@ -117,13 +123,20 @@ ROLES: tuple[Role, ...] = (
         "sales",
         pgettext_lazy("role", "Salesperson"),
         _("Customers and selling; no purchase prices."),
-        (*VIEW_MASTER_DATA, *EDIT_PARTNERS, "inventory.view_stockbalance", *WORK_SALES),
+        (
+            *VIEW_MASTER_DATA,
+            *EDIT_PARTNERS,
+            "inventory.view_stockbalance",
+            *WORK_SALES,
+            *PREPARE_SHIPMENTS,
+            *PREPARE_RETURNS,
+        ),
     ),
     Role(
         "warehouse",
         pgettext_lazy("role", "Warehouse keeper"),
-        _("Warehouses, locations, stock and goods received; no purchase prices."),
-        (*VIEW_MASTER_DATA, *EDIT_WAREHOUSES, *WORK_STOCK, *RECEIVE_GOODS),
+        _("Warehouses, locations and stock; receives, ships and inspects returns; no prices."),
+        (*VIEW_MASTER_DATA, *EDIT_WAREHOUSES, *WORK_STOCK, *RECEIVE_GOODS, *SHIP_GOODS, *INSPECT_RETURNS),
     ),
     Role(
         "accountant",
@@ -140,6 +153,9 @@ ROLES: tuple[Role, ...] = (
             "inventory.approve_stockcount",
             *VIEW_PURCHASING,
             "sales.view_salesorder",
+            "sales.view_salesshipment",
+            "sales.view_salesreturn",
+            "sales.view_customerprice",
         ),
     ),
     Role(
@@ -154,6 +170,10 @@ ROLES: tuple[Role, ...] = (
             "partners.view_partner",
             "inventory.view_warehouse",
             "inventory.view_stockbalance",
+            # The counter (门店收银): a checkout ships and is paid at once; its receipt is the shipment's.
+            "sales.view_salesshipment",
+            "sales.add_salesshipment",
+            "sales.post_salesshipment",
         ),
     ),
 )

@@ -20,6 +20,7 @@ from jxc.accounts.approvals import (
     DOCUMENT_TYPES,
     PERCENT,
     PURCHASE_ORDER,
+    SALES_ORDER,
     condition_text,
 )
 from jxc.accounts.forms_approvals import CONDITION_REGION, ApprovalRuleForm
@@ -36,7 +37,7 @@ from jxc.core.htmx import render_page
 MANAGE = "accounts.manage_settings"
 FORM_FIELDS = ("name", "document_type", "condition", "threshold", "role", "position")
 # The page of a document, by type (URL names of the apps that own the documents; a page not built yet: no link).
-DOCUMENT_PAGES = {PURCHASE_ORDER: "purchasing:order_detail"}
+DOCUMENT_PAGES = {PURCHASE_ORDER: "purchasing:order_detail", SALES_ORDER: "sales:order_detail"}
 WAITING_ON_HOME = 10
 
 

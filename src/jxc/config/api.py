@@ -19,6 +19,7 @@ from jxc.core.errors import DomainError
 from jxc.inventory.api import router as inventory_router
 from jxc.partners.api import router as partners_router
 from jxc.purchasing.api import router as purchasing_router
+from jxc.sales.api import router as sales_router
 from jxc.web.api import router as web_router
 
 api = NinjaAPI(
@@ -94,3 +95,4 @@ api.add_router("/", catalog_router)
 api.add_router("/", partners_router)
 api.add_router("/", inventory_router)
 api.add_router("/", purchasing_router)
+api.add_router("/", sales_router)

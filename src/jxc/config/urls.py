@@ -11,5 +11,6 @@ urlpatterns = [
     path("partners/", include("jxc.partners.urls")),
     path("inventory/", include("jxc.inventory.urls")),
     path("purchasing/", include("jxc.purchasing.urls")),
+    path("sales/", include("jxc.sales.urls")),
     path("", include("jxc.web.urls")),
 ]

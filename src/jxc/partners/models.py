@@ -56,6 +56,8 @@ class Partner(models.Model):
     customer_class = models.CharField(
         _("customer class"), max_length=20, choices=CustomerClass.choices, default=CustomerClass.NEW
     )
+    customer_class_reason = models.CharField(_("why this class"), max_length=200, blank=True)
+    customer_class_at = models.DateField(_("class since"), null=True, blank=True)
     lead_time_days = models.PositiveIntegerField(_("lead time (days)"), default=0)
     supplier_approved = models.BooleanField(_("approved supplier"), default=True)
     supplier_class = models.CharField(_("supplier class"), max_length=1, choices=SupplierClass.choices, blank=True)

@@ -8,4 +8,8 @@ class PurchasingConfig(AppConfig):
     verbose_name = _("Purchasing")
 
     def ready(self) -> None:
+        from jxc.inventory.selectors.incoming import incoming_register
         from jxc.purchasing import invariants  # noqa: F401  (registers the purchasing checks)
+        from jxc.purchasing.selectors.documents import incoming_on_purchase_orders
+
+        incoming_register(incoming_on_purchase_orders)  # what sales shows as "on order" while entering a line

@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Field, Schema
 
+from jxc.inventory.schemas_orders import ApprovalStepOut
+
 PRICE = "Purchase prices and amounts: present only for users with the view_cost permission"
 PRICE_IN = "Needs view_cost (ignored otherwise: the order line's, the draft's, or the recalled price is used)"
 
@@ -108,32 +110,12 @@ class OrderSummaryOut(Schema):
     approved_at: dt.datetime | None
 
 
-class ApprovalStepOut(Schema):
-    rule_id: int | None
-    rule: str
-    condition: str
-    reason: str
-    role: str = Field(description="Role code; empty: anyone allowed to approve this document type")
-    status: str
-    decided_by: str | None
-    decided_at: dt.datetime | None
-    comment: str
-
-
 class OrderOut(OrderSummaryOut):
     created_by: str
     approved_by: str | None
     close_reason: str
     approvals: list[ApprovalStepOut]
     lines: list[OrderLineOut]
-
-
-class ReasonIn(Schema):
-    reason: str = Field("", max_length=200)
-
-
-class CommentIn(Schema):
-    comment: str = Field("", max_length=300)
 
 
 class PriceOut(Schema):

@@ -65,3 +65,5 @@ SHIPMENT_PREFIX = "CK"
 RETURN_PREFIX = "XT"
 SHIPMENT_SOURCE = "sales.salesshipment"
 RETURN_SOURCE = "sales.salesreturn"
+
+WALK_IN_CODE = "RETAIL"  # the customer of counter sales to people we do not know (散客)

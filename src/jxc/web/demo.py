@@ -40,7 +40,10 @@ from jxc.inventory.services.documents import (
 )
 from jxc.inventory.services.warehouses import LocationData, WarehouseData, location_save, warehouse_create
 from jxc.partners.services.partners import ContactLine, PartnerData, partner_create
+from jxc.sales.services.customers import customer_classes_refresh
 from jxc.web.demo_purchasing import demo_purchasing
+from jxc.web.demo_sales import demo_sales
+from jxc.web.demo_shipments import demo_shipments
 
 UNITS = [
     ("包", 0),
@@ -401,6 +404,7 @@ class DemoResult:
     password: str | None
     stock_documents: int = 0
     purchase_documents: int = 0
+    sales_documents: int = 0
 
 
 @transaction.atomic
@@ -548,13 +552,24 @@ def demo_load(*, actor: User | None, password: str | None = None) -> DemoResult:
             password=password,
         )
         users.append(username)
+    sales_documents = demo_sales(actor=actor, main=main)  # after the users: orders name the demo salesperson
+    sales_documents += demo_shipments(actor=actor, main=main, shop=shop)
+    customer_classes_refresh(actor=actor, on=timezone.localdate())  # the classes the demo's sales give
     if company is not None:
         company.demo_loaded_at = timezone.now()
         if company.name in {"My company", "我的公司"}:
             company.name = "杭州鑫达商贸有限公司"
         company.save(update_fields=["demo_loaded_at", "name"])
     return DemoResult(
-        products, len(SUPPLIERS), len(CUSTOMER_NAMES), 2, users, password, stock_documents, purchase_documents
+        products,
+        len(SUPPLIERS),
+        len(CUSTOMER_NAMES),
+        2,
+        users,
+        password,
+        stock_documents,
+        purchase_documents,
+        sales_documents,
     )
 
 

@@ -32,6 +32,7 @@ class NavSection:
 VIEW_STOCK = "inventory.view_stockbalance"
 VIEW_DOCUMENTS = "inventory.view_stockdocument"
 VIEW_ORDERS = "purchasing.view_purchaseorder"
+VIEW_SALES_ORDERS = "sales.view_salesorder"
 
 NAVIGATION: tuple[NavSection, ...] = (
     NavSection("home", _("Home"), "home", (NavItem(_("Dashboard"), "web:home"),)),
@@ -75,6 +76,22 @@ NAVIGATION: tuple[NavSection, ...] = (
                 "purchasing.view_supplierproduct",
                 "/purchasing/suppliers/",
             ),
+        ),
+    ),
+    NavSection(
+        "sales",
+        _("Sales"),
+        "people",
+        (
+            # Pages of the sales app: the counter, orders, shipments and deliveries, returns, customers, prices.
+            NavItem(_("Counter"), "sales:counter", "sales.post_salesshipment", "/sales/counter/"),
+            NavItem(_("Sales orders"), "sales:order_list", VIEW_SALES_ORDERS, "/sales/orders/"),
+            NavItem(_("To ship"), "sales:shipment_to_ship", "sales.view_salesshipment", "/sales/to-ship/"),
+            NavItem(_("Shipments"), "sales:shipment_list", "sales.view_salesshipment", "/sales/shipments/"),
+            NavItem(_("Deliveries"), "sales:delivery_list", "sales.view_salesshipment", "/sales/deliveries/"),
+            NavItem(_("Sales returns"), "sales:return_list", "sales.view_salesreturn", "/sales/returns/"),
+            NavItem(_("Customers"), "sales:customer_list", "sales.view_customerprice", "/sales/customers/"),
+            NavItem(_("Agreed prices"), "sales:price_list", "sales.view_customerprice", "/sales/prices/"),
         ),
     ),
     NavSection(

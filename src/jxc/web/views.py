@@ -12,6 +12,7 @@ from jxc.accounts.selectors import audit_list
 from jxc.accounts.views_approvals import approvals_waiting_context
 from jxc.inventory.views.stock import alerts_context
 from jxc.purchasing.views.orders import overdue_context
+from jxc.sales.views.tracking import delivery_context
 from jxc.web.selectors import dashboard_figures, global_search
 
 
@@ -23,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"figures": figures, "recent": recent, **alerts_context(request.user)}
     context.update(approvals_waiting_context(request.user))  # waiting_approvals: the "Waiting for your approval" card
     context.update(overdue_context(request.user))  # overdue_orders: the "Overdue purchase orders" card
+    context.update(delivery_context(request.user))  # delivery_problems: the "Late and exception deliveries" card
     return render(request, "web/home.html", context)
 
 

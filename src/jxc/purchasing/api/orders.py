@@ -9,15 +9,16 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from jxc.accounts.approvals import PURCHASE_ORDER
-from jxc.accounts.selectors import approval_steps, include_tax_default
+from jxc.accounts.selectors import include_tax_default
 from jxc.catalog.lines import Catalog
 from jxc.catalog.models import Product
 from jxc.core.api import ErrorOut, Page, PageParams, paged, require
 from jxc.core.columns import can_view_cost, rows_of, visible_columns
 from jxc.core.errors import Forbidden, NotFound
 from jxc.core.excel import xlsx_response
+from jxc.inventory.schemas_orders import CommentIn, ReasonIn, approvals_out
 from jxc.purchasing.models import PurchaseOrder
-from jxc.purchasing.schemas import CommentIn, OrderFilters, OrderIn, OrderOut, OrderSummaryOut, PriceOut, ReasonIn
+from jxc.purchasing.schemas import OrderFilters, OrderIn, OrderOut, OrderSummaryOut, PriceOut
 from jxc.purchasing.selectors.documents import (
     line_progress,
     may_use,
@@ -99,20 +100,7 @@ def order_out(order: PurchaseOrder, *, show_cost: bool) -> dict[str, Any]:
             "created_by": str(order.created_by),
             "approved_by": str(order.approved_by) if order.approved_by else None,
             "close_reason": order.close_reason,
-            "approvals": [
-                {
-                    "rule_id": step.rule_id,
-                    "rule": step.rule_name,
-                    "condition": step.condition,
-                    "reason": step.reason,
-                    "role": step.role,
-                    "status": step.status,
-                    "decided_by": str(step.decided_by) if step.decided_by else None,
-                    "decided_at": step.decided_at,
-                    "comment": step.comment,
-                }
-                for step in approval_steps(document_type=PURCHASE_ORDER, document_id=order.pk)
-            ],
+            "approvals": approvals_out(document_type=PURCHASE_ORDER, document_id=order.pk),
             "lines": lines,
         }
     )

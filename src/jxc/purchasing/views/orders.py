@@ -7,7 +7,7 @@ print view, and the home-page card of overdue orders.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -22,26 +22,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from jxc.accounts.approvals import PURCHASE_ORDER, role_label
-from jxc.accounts.models import ApprovalStatus, ApprovalStep
-from jxc.accounts.selectors import approval_steps, audit_trail, company_get, user_holds_role
+from jxc.accounts.approvals import PURCHASE_ORDER
+from jxc.accounts.selectors import audit_trail, company_get
 from jxc.catalog.errors import UnitNotOfProduct
 from jxc.catalog.models import Product
 from jxc.catalog.selectors import product_find_by_code, unit_factor
 from jxc.core.columns import can_view_cost, rows_of, visible_columns
-from jxc.core.errors import DomainError, ValidationFailed
+from jxc.core.errors import DomainError
 from jxc.core.excel import xlsx_response
 from jxc.core.forms import apply_error
 from jxc.core.listing import ListPage, list_response
+from jxc.inventory.forms_orders import CommentForm, OrderLineContext, ReasonForm
+from jxc.inventory.order_pages import (
+    action_forms,
+    approval_panel,
+    approved_text,
+    order_action,
+    order_page,
+    submitted_text,
+)
 from jxc.purchasing.choices import OPEN_ORDER_STATUSES, OrderStatus
 from jxc.purchasing.forms_orders import (
-    CommentForm,
     OrderFilterForm,
     OrderForm,
-    OrderLineContext,
     OrderLineForm,
     OrderLineFormSet,
-    ReasonForm,
     order_line_row,
 )
 from jxc.purchasing.models import PurchaseOrder
@@ -103,10 +108,6 @@ def _usable(request: HttpRequest, pk: int) -> PurchaseOrder:
     if not may_use(request.user, order):
         raise PermissionDenied
     return order
-
-
-def _roles_text(steps: Sequence[ApprovalStep]) -> str:
-    return ", ".join(dict.fromkeys(role_label(s.role) for s in steps))
 
 
 # Lists
@@ -218,21 +219,12 @@ def _after_save(request: HttpRequest, order: PurchaseOrder) -> HttpResponse:
                 % {"number": order.number, "error": error.text},
             )
             return redirect("purchasing:order_edit", order.pk)
-        messages.success(request, _submitted_text(order, outcome.approved, outcome.waiting))
+        messages.success(request, submitted_text(order.number, outcome.approved, outcome.waiting))
     else:
         messages.success(request, _("Saved %(number)s.") % {"number": order.number})
     if then == "new":
         return redirect("purchasing:order_create")
     return redirect(order)
-
-
-def _submitted_text(order: PurchaseOrder, approved: bool, waiting: Sequence[ApprovalStep]) -> str:
-    if approved:
-        return _("Submitted %(number)s: approved at once, no approval rule applies.") % {"number": order.number}
-    return _("Submitted %(number)s: it waits for approval by %(roles)s.") % {
-        "number": order.number,
-        "roles": _roles_text(waiting),
-    }
 
 
 def _may_enter(user: Any, permission: str) -> None:
@@ -348,27 +340,28 @@ def _detail_context(request: HttpRequest, order: PurchaseOrder) -> dict[str, Any
     usable = may_use(user, order)
     status = order.status
     lines = order_lines(order)
-    steps = approval_steps(document_type=PURCHASE_ORDER, document_id=order.pk)
-    waiting = [s for s in steps if s.status == ApprovalStatus.PENDING]
     receipts = order_receipts(order)
     has_receipts = bool(receipts)
-    may_decide = status == OrderStatus.SUBMITTED and usable and bool(waiting)
-    mine = [s for s in waiting if user_holds_role(user, s.role, document_type=PURCHASE_ORDER)] if may_decide else []
+    panel = approval_panel(
+        user,
+        document_type=PURCHASE_ORDER,
+        document_id=order.pk,
+        submitted=status == OrderStatus.SUBMITTED,
+        usable=usable,
+        approve_permission=APPROVE,
+    )
     return {
+        **panel,
+        **action_forms(),
         "order": order,
         "lines": [(line, line_progress(line)) for line in lines],
         "badge": STATUS_BADGES.get(OrderStatus(status), ""),
         "list_url": reverse("purchasing:order_list"),
         "list_title": TITLE,
-        "steps": steps,
-        "waiting": waiting,
-        "waiting_roles": _roles_text(waiting),
-        "mine": mine,
         "receipts": [(receipt, _receipt_url(receipt)) for receipt in receipts],
         "show_cost_columns": show_cost,
         "can_edit": status == OrderStatus.DRAFT and usable and user.has_perm(CHANGE) and show_cost,
         "can_submit": status == OrderStatus.DRAFT and usable and user.has_perm(CHANGE),
-        "can_decide": may_decide and (bool(mine) or user.has_perm(APPROVE)),
         "can_unapprove": status == OrderStatus.APPROVED and usable and user.has_perm(APPROVE) and not has_receipts,
         "can_close": status in OPEN_ORDER_STATUSES and usable and user.has_perm(CHANGE),
         "can_void": status in {OrderStatus.DRAFT, OrderStatus.SUBMITTED, OrderStatus.APPROVED}
@@ -380,11 +373,6 @@ def _detail_context(request: HttpRequest, order: PurchaseOrder) -> dict[str, Any
         if status in OPEN_ORDER_STATUSES and usable and user.has_perm(ADD_RECEIPT)
         else "",
         "trail": audit_trail(target=order)[:20] if show_cost else [],
-        "approve_form": CommentForm(prefix="approve"),
-        "reject_form": ReasonForm(prefix="reject"),
-        "close_form": ReasonForm(prefix="close"),
-        "void_form": ReasonForm(prefix="void"),
-        "open_form": "",
     }
 
 
@@ -392,12 +380,7 @@ def _detail_page(
     request: HttpRequest, order: PurchaseOrder, *, error: str = "", form_name: str = "", form: Any = None
 ) -> HttpResponse:
     context = _detail_context(request, order)
-    context["error"] = error
-    if form is not None:
-        context[f"{form_name}_form"] = form
-        context["open_form"] = form_name
-    failed = bool(error) or (form is not None and bool(form.errors))
-    return render(request, "purchasing/order_detail.html", context, status=422 if failed else 200)
+    return order_page(request, "purchasing/order_detail.html", context, error=error, form_name=form_name, form=form)
 
 
 @permission_required(VIEW, raise_exception=True)
@@ -419,22 +402,16 @@ def _act(
     form_name: str = "",
     form_class: type[forms.Form] | None = None,
 ) -> HttpResponse:
-    """Run one step of the order's life from a POST: success → back to the order with a message; a domain error
-    → the order's page with the error (next to the reason field when it is about the reason)."""
-    order = _usable(request, pk)
-    form = form_class(request.POST, prefix=form_name) if form_class is not None else None
-    if form is not None and not form.is_valid():
-        return _detail_page(request, order, form_name=form_name, form=form)
-    try:
-        message = do(order, form.cleaned_data if form is not None else {})
-    except DomainError as error:
-        fresh = _order(request, pk)
-        if form is not None and isinstance(error, ValidationFailed):
-            apply_error(error, form)
-            return _detail_page(request, fresh, form_name=form_name, form=form)
-        return _detail_page(request, fresh, error=error.text)
-    messages.success(request, message)
-    return redirect("purchasing:order_detail", pk)
+    """Run one step of the order's life from a POST (see `order_action`)."""
+    return order_action(
+        request,
+        order=_usable(request, pk),
+        do=do,
+        reload=lambda: _order(request, pk),
+        detail_page=_detail_page,
+        form_name=form_name,
+        form_class=form_class,
+    )
 
 
 @require_POST
@@ -442,7 +419,7 @@ def _act(
 def order_submit(request: HttpRequest, pk: int) -> HttpResponse:
     def do(order: PurchaseOrder, data: dict[str, Any]) -> str:
         outcome = purchase_order_submit(actor=request.user, order=order)  # type: ignore[arg-type]
-        return _submitted_text(order, outcome.approved, outcome.waiting)
+        return submitted_text(order.number, outcome.approved, outcome.waiting)
 
     return _act(request, pk, do)
 
@@ -454,12 +431,7 @@ def order_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
     def do(order: PurchaseOrder, data: dict[str, Any]) -> str:
         outcome = purchase_order_approve(actor=request.user, order=order, comment=data["comment"])  # type: ignore[arg-type]
-        if outcome.approved:
-            return _("Approved %(number)s.") % {"number": order.number}
-        return _("Your approval of %(number)s is recorded; it still waits for approval by %(roles)s.") % {
-            "number": order.number,
-            "roles": _roles_text(outcome.waiting),
-        }
+        return approved_text(order.number, outcome.approved, outcome.waiting)
 
     return _act(request, pk, do, form_name="approve", form_class=CommentForm)
 

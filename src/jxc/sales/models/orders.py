@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jxc.core.fields import MoneyField, PriceField, QuantityField, RateField
@@ -60,6 +61,9 @@ class SalesOrder(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:order_detail", args=[self.pk])
 
 
 class SalesOrderLine(models.Model):

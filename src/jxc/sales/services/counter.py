@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from jxc.accounts.models import User
@@ -23,13 +24,11 @@ from jxc.core.numbers import ZERO, round_money
 from jxc.partners.models import Account, Partner, PriceLevel
 from jxc.partners.services.ledger import EntrySource, partner_entry_post
 from jxc.partners.services.partners import PartnerData, partner_create
-from jxc.sales.choices import SHIPMENT_SOURCE, Channel, PaymentMethod
+from jxc.sales.choices import SHIPMENT_SOURCE, WALK_IN_CODE, Channel, PaymentMethod
 from jxc.sales.errors import PaymentShort
 from jxc.sales.models import SalesShipment
 from jxc.sales.selectors.prices import sale_price
 from jxc.sales.services.shipments import ShipmentData, ShipmentLineData, sales_shipment_create, sales_shipment_post
-
-WALK_IN_CODE = "RETAIL"
 
 
 @dataclass
@@ -62,10 +61,9 @@ def walk_in_customer() -> Partner:
     if customer is not None:
         return customer
     try:
-        with transaction.atomic():
-            return partner_create(
-                actor=None, data=PartnerData(name=str(_("Walk-in customer")), code=WALK_IN_CODE, is_customer=True)
-            )
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):  # a name in the shop's language
+            name = str(_("Walk-in customer"))
+            return partner_create(actor=None, data=PartnerData(name=name, code=WALK_IN_CODE, is_customer=True))
     except (IntegrityError, Duplicate):  # made at the same moment by another checkout
         return Partner.objects.get(code=WALK_IN_CODE)
 

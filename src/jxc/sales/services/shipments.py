@@ -151,9 +151,9 @@ def _clean(data: ShipmentData, *, actor: User) -> _Cleaned:
                 raise OverShipment(
                     field=f"{prefix}.quantity",
                     product=product.name,
-                    quantity=shipping[order_line.pk],
+                    quantity=in_base(shipping[order_line.pk], product),
                     number=order_line.order.number,
-                    left=left,
+                    left=in_base(left, product),
                 )
         line = priced_line(errors, prefix, entry, resolved, customer, order_line, include_tax)
         if line is None:
@@ -277,6 +277,11 @@ def _lock_orders(shipment: SalesShipment) -> tuple[list[SalesOrder], dict[int, S
     return orders, {ln.pk: ln for ln in lines.select_related("product")}
 
 
+def in_base(quantity: Decimal, product: Any) -> str:
+    """A base quantity as people read it: 48 包, not 48.000000."""
+    return f"{quantity.normalize():f} {product.base_unit.name}"
+
+
 def _check_over_shipment(
     lines: list[SalesShipmentLine], orders: list[SalesOrder], order_lines: dict[int, SalesOrderLine]
 ) -> None:
@@ -289,8 +294,12 @@ def _check_over_shipment(
         order_line = order_lines[pk]
         left = order_line.quantity - order_line.shipped_quantity
         if quantity > left:
+            product = order_line.product
             raise OverShipment(
-                product=order_line.product.name, quantity=quantity, number=numbers[order_line.order_id], left=left
+                product=product.name,
+                quantity=in_base(quantity, product),
+                number=numbers[order_line.order_id],
+                left=in_base(left, product),
             )
 
 
@@ -369,10 +378,12 @@ def _start_delivery(shipment: SalesShipment, actor: User) -> None:
         shipment.delivery_status, shipment.delivered_at = DeliveryStatus.DELIVERED, timezone.now()
         return
     shipment.delivery_status = DeliveryStatus.SHIPPED
+    now, day = timezone.localtime(), shipment.date
+    shipped_at = now if day >= now.date() else now.replace(year=day.year, month=day.month, day=day.day)  # back-dated
     TrackingEvent.objects.create(
         shipment=shipment,
         status=DeliveryStatus.SHIPPED,
-        occurred_at=timezone.now(),
+        occurred_at=shipped_at,
         description=" ".join(filter(None, [shipment.carrier, shipment.tracking_no])),
         source="system",
         created_by=actor,

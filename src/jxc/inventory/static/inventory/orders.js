@@ -1,12 +1,18 @@
-/* Purchase order entry, on top of inventory/documents.js (which adds a line per scan): the price of a new line,
-   or of a line whose unit changes, is recalled from the server (this supplier's last price, else the purchase
-   price) and says where it came from; the totals follow every change. They are for display only: the server
-   computes the stored ones. No framework. */
+/* Order entry (purchase and sales orders), on top of inventory/documents.js (which adds a line per scan): the price
+   of a new line, or of a line whose unit changes, is asked from the server (data-price-url, with the partner chosen
+   in the header field named by data-party) and says where it came from; the totals follow every change. They are
+   for display only: the server computes the stored ones.
+
+   data-price-into="value" (the default) writes the proposed price into the field; "placeholder" shows it greyed in
+   the empty field, so that a price left empty is proposed again by the server when the order is saved (and keeps
+   its source), while a typed one counts as typed. No framework. */
 (function () {
   "use strict";
   var form = document.getElementById("document-form");
   if (!form || !form.getAttribute("data-price-url")) return;
   var rows = document.getElementById("lines-rows");
+  var party = form.getAttribute("data-party") || "supplier";
+  var intoPlaceholder = form.getAttribute("data-price-into") === "placeholder";
   var pending = null;
 
   function field(scope, suffix) {
@@ -85,13 +91,13 @@
     var unit = field(row, "unit");
     var price = field(row, "price");
     if (!product || !price) return;
-    var supplier = form.querySelector("select[name='supplier']");
+    var chosen = form.querySelector("select[name='" + party + "']");
     var params = new URLSearchParams({
       product: product,
       unit: unit ? unit.value : "",
-      supplier: supplier ? supplier.value : "",
       include_tax: includeTax() ? "1" : "0"
     });
+    params.set(party, chosen ? chosen.value : "");
     var ticket = String(Date.now()) + Math.random();
     row.setAttribute("data-recall", ticket);
     fetch(form.getAttribute("data-price-url") + "?" + params.toString(), {
@@ -101,14 +107,19 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
         if (!body || row.getAttribute("data-recall") !== ticket) return;
-        price.value = body.price;
-        price.setAttribute("data-recalled", "1");
-        showSource(row, body.label);
+        if (intoPlaceholder) {
+          price.setAttribute("placeholder", body.price);
+          if (!price.value) showSource(row, body.label);
+        } else {
+          price.value = body.price;
+          price.setAttribute("data-recalled", "1");
+          showSource(row, body.label);
+        }
         var rate = field(row, "tax_rate");
         if (rate && !rate.value) rate.value = body.tax_rate;
         recount();
       })
-      .catch(function () { /* the price stays empty: the server recalls it on save */ });
+      .catch(function () { /* the price stays empty: the server proposes it on save */ });
   }
 
   function recalled(row) {
@@ -120,7 +131,7 @@
     var target = event.target;
     if (target.matches("select[name$='-unit']")) {
       recall(target.closest("tr"));
-    } else if (target.matches("select[name='supplier'], input[name='prices_include_tax']")) {
+    } else if (target.matches("select[name='" + party + "'], input[name='prices_include_tax']")) {
       rows.querySelectorAll("tr.doc-line:not(.is-removed)").forEach(function (row) {
         if (recalled(row)) recall(row);
       });
@@ -131,8 +142,15 @@
   form.addEventListener("input", function (event) {
     var target = event.target;
     if (target.matches("input[name$='-price']")) {
+      var row = target.closest("tr");
       target.removeAttribute("data-recalled");
-      showSource(target.closest("tr"), target.value ? form.getAttribute("data-msg-typed") : "");
+      if (target.value) {
+        showSource(row, form.getAttribute("data-msg-typed"));
+      } else if (intoPlaceholder) {
+        recall(row);
+      } else {
+        showSource(row, "");
+      }
     }
     later();
   });
