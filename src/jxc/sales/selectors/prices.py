@@ -15,17 +15,9 @@ from jxc.catalog.models import Product
 from jxc.catalog.selectors import unit_factor
 from jxc.core.errors import NotFound
 from jxc.core.numbers import round_price
+from jxc.core.pricing import price_restated
 from jxc.partners.models import Partner, PriceLevel
 from jxc.sales.models import CustomerPrice
-
-HUNDRED = Decimal(100)
-
-
-def _restate(price: Decimal, *, tax_rate: Decimal, given_with_tax: bool, want_with_tax: bool) -> Decimal:
-    if given_with_tax == want_with_tax:
-        return price
-    factor = (HUNDRED + tax_rate) / HUNDRED
-    return price * factor if want_with_tax else price / factor
 
 
 def sale_price(
@@ -43,21 +35,23 @@ def sale_price(
     A `level` given (the counter's price level switch) takes that level's price whatever the customer's.
     """
     company_with_tax = include_tax_default(None)
+
+    def stated(base: Decimal, with_tax: bool) -> Decimal:  # the unit's price, rounded once
+        unit_price = base * factor
+        return round_price(
+            price_restated(price=unit_price, tax_rate=tax_rate, from_include=with_tax, to_include=include_tax)
+        )
+
     if customer is not None and not level:
         known = CustomerPrice.objects.filter(customer=customer, product=product).first()
         if known is not None and known.price is not None:
-            base = _restate(known.price, tax_rate=tax_rate, given_with_tax=company_with_tax, want_with_tax=include_tax)
-            return round_price(base * factor), "agreed"
+            return stated(known.price, company_with_tax), "agreed"
         if known is not None and known.last_price is not None:
-            base = _restate(known.last_price, tax_rate=tax_rate, given_with_tax=False, want_with_tax=include_tax)
-            return round_price(base * factor), "last_sale"
+            return stated(known.last_price, False), "last_sale"
     level = level or (customer.price_level if customer is not None else PriceLevel.RETAIL)
     if level in (PriceLevel.WHOLESALE, PriceLevel.VIP) and product.wholesale_price:
-        base, source = product.wholesale_price, "wholesale"
-    else:
-        base, source = product.retail_price, "retail"
-    base = _restate(base, tax_rate=tax_rate, given_with_tax=company_with_tax, want_with_tax=include_tax)
-    return round_price(base * factor), source
+        return stated(product.wholesale_price, company_with_tax), "wholesale"
+    return stated(product.retail_price, company_with_tax), "retail"
 
 
 def customer_price_list(

@@ -82,7 +82,7 @@ def _check(data: CounterSaleData) -> None:
         raise ValidationFailed(errors)
 
 
-def _shipment_lines(data: CounterSaleData, customer: Partner) -> list[ShipmentLineData]:
+def _shipment_lines(data: CounterSaleData, customer: Partner | None) -> list[ShipmentLineData]:
     """The lines with the price level's prices filled in (with tax, as shops state prices)."""
     catalog = Catalog(ln.product_id for ln in data.lines)
     lines = []
@@ -115,14 +115,15 @@ def _shipment_lines(data: CounterSaleData, customer: Partner) -> list[ShipmentLi
 def counter_sale_post(*, actor: User, data: CounterSaleData) -> SalesShipment:
     """Check out: ship the goods and record the payment in one transaction; returns the posted shipment."""
     _check(data)
-    customer = Partner.objects.filter(pk=data.customer_id).first() if data.customer_id else walk_in_customer()
+    customer_id = data.customer_id or walk_in_customer().pk
+    customer = Partner.objects.filter(pk=customer_id).first()  # the shipment checks it is an active customer
     shipment_data = ShipmentData(
-        customer_id=customer.pk if customer else 0,
+        customer_id=customer_id,
         warehouse_id=data.warehouse_id,
         date=timezone.localdate(),
         prices_include_tax=True,
         notes=data.notes,
-        lines=_shipment_lines(data, customer) if customer else [],
+        lines=_shipment_lines(data, customer),
     )
     shipment = sales_shipment_create(actor=actor, data=shipment_data, channel=Channel.COUNTER)
     shipment = sales_shipment_post(actor=actor, shipment=shipment)
