@@ -61,6 +61,7 @@ def test_opening_stock_count_and_stock_card(page, log_in, owner, make_warehouse,
     page.locator("#id_warehouse").select_option(label="MAIN 总仓")
     page.locator("#count-form button[type=submit]").click()
     expect(page.locator("#id_code")).to_be_focused()
+    page.wait_for_load_state("load")  # the page's deferred scripts (htmx) handle the scans
     count = StockCount.objects.get()
     line = count.lines.get()
     page.locator("#id_location").select_option(label="A-01")
