@@ -16,9 +16,11 @@ from jxc.accounts.api import router as accounts_router
 from jxc.accounts.auth import SessionAuth, TokenAuth
 from jxc.catalog.api import router as catalog_router
 from jxc.core.errors import DomainError
+from jxc.finance.api import router as finance_router
 from jxc.inventory.api import router as inventory_router
 from jxc.partners.api import router as partners_router
 from jxc.purchasing.api import router as purchasing_router
+from jxc.reports.api import router as reports_router
 from jxc.sales.api import router as sales_router
 from jxc.web.api import router as web_router
 
@@ -96,3 +98,5 @@ api.add_router("/", partners_router)
 api.add_router("/", inventory_router)
 api.add_router("/", purchasing_router)
 api.add_router("/", sales_router)
+api.add_router("/", finance_router)
+api.add_router("/", reports_router)

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "jxc.inventory",
     "jxc.purchasing",
     "jxc.sales",
+    "jxc.finance",
+    "jxc.reports",
     "jxc.web",
 ]
 

@@ -12,5 +12,7 @@ urlpatterns = [
     path("inventory/", include("jxc.inventory.urls")),
     path("purchasing/", include("jxc.purchasing.urls")),
     path("sales/", include("jxc.sales.urls")),
+    path("finance/", include("jxc.finance.urls")),
+    path("reports/", include("jxc.reports.urls")),
     path("", include("jxc.web.urls")),
 ]

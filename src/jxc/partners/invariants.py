@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from jxc.core.invariants import invariant
-from jxc.partners.models import Account, PartnerBalance, PartnerEntry
+from jxc.partners.models import Account, Allocation, OpenItem, PartnerBalance, PartnerEntry
 
 ZERO = Decimal(0)
 
@@ -40,3 +40,34 @@ def entries_chain() -> Iterator[str]:
         if entry.balance_after != expected:
             yield f"partner entry {entry.pk}: balance after {entry.balance_after}, expected {expected}"
         running[key] = entry.balance_after
+
+
+@invariant("partner_open_items")
+def open_items_add_up() -> Iterator[str]:
+    """Every non-zero entry has an open item; open = amount less its active allocations, keeping the sign;
+    the open amounts of a partner's account add up to its balance."""
+    settled: dict[int, Decimal] = {}
+    for row in Allocation.objects.filter(released_at__isnull=True).values("debit_id").annotate(total=Sum("amount")):
+        settled[row["debit_id"]] = row["total"]
+    for row in Allocation.objects.filter(released_at__isnull=True).values("credit_id").annotate(total=Sum("amount")):
+        settled[row["credit_id"]] = settled.get(row["credit_id"], ZERO) - row["total"]
+    missing = PartnerEntry.objects.exclude(amount=0).filter(item__isnull=True).values_list("pk", flat=True)[:20]
+    for pk in missing:
+        yield f"partner entry {pk}: no open item"
+    for item in OpenItem.objects.select_related("entry").iterator(chunk_size=2000):
+        if item.amount != item.entry.amount:
+            yield f"open item {item.pk}: amount {item.amount} but its entry's is {item.entry.amount}"
+        expected = item.amount - settled.get(item.pk, ZERO)
+        if item.open != expected:
+            yield f"open item {item.pk}: open {item.open}, amount less allocations is {expected}"
+        if item.open * item.amount < 0 or abs(item.open) > abs(item.amount):
+            yield f"open item {item.pk}: open {item.open} outside 0…{item.amount}"
+    opens = {
+        (r["partner_id"], r["account"]): r["total"]
+        for r in OpenItem.objects.values("partner_id", "account").annotate(total=Sum("open"))
+    }
+    for balance in PartnerBalance.objects.all():
+        for account, value in ((Account.RECEIVABLE, balance.receivable), (Account.PAYABLE, balance.payable)):
+            total = opens.get((balance.partner_id, account.value), ZERO)
+            if total != value:
+                yield f"partner {balance.partner_id} {account.value}: open items add up to {total}, balance {value}"

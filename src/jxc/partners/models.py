@@ -171,3 +171,68 @@ class PartnerBalance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id}: +{self.receivable} / -{self.payable}"
+
+
+class OpenItem(models.Model):
+    """What is still open of one partner-ledger entry (未核销): a document's debt, or a credit not yet applied.
+
+    A positive entry (a shipment's receivable, a receipt's payable) is a debt; a negative one (a payment, a
+    return, a write-off) is a credit. Allocations match a credit with debts; `open` keeps the entry's sign and
+    shrinks towards zero as they are made, so the open amounts of a partner's account add up to its balance.
+    """
+
+    entry = models.OneToOneField(
+        PartnerEntry, on_delete=models.PROTECT, primary_key=True, related_name="item", verbose_name=_("entry")
+    )
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+")
+    account = models.CharField(_("account"), max_length=10, choices=Account.choices)
+    date = models.DateField(_("date"))
+    due_date = models.DateField(_("due date"))
+    amount = MoneyField(_("amount"))
+    open = MoneyField(_("open"))
+    reversed = models.BooleanField(_("reversed"), default=False)
+
+    class Meta:
+        verbose_name = _("open item")
+        verbose_name_plural = _("open items")
+        indexes = [
+            models.Index(fields=["partner", "account", "due_date"], name="openitem_open", condition=~models.Q(open=0)),
+            models.Index(fields=["account", "due_date"], name="openitem_open_due", condition=~models.Q(open=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.open}/{self.amount}"
+
+    @property
+    def is_debt(self) -> bool:
+        return self.amount > 0
+
+
+class Allocation(models.Model):
+    """A credit applied to a debt (核销): a payment, a return, a write-off or a reversal settling a document."""
+
+    debit = models.ForeignKey(OpenItem, verbose_name=_("document"), on_delete=models.PROTECT, related_name="+")
+    credit = models.ForeignKey(OpenItem, verbose_name=_("settled by"), on_delete=models.PROTECT, related_name="+")
+    amount = MoneyField(_("amount"))
+    date = models.DateField(_("date"))
+    source_type = models.CharField(max_length=60)
+    source_id = models.PositiveBigIntegerField()
+    source_number = models.CharField(_("by"), max_length=40)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    released_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="allocation_positive")]
+        indexes = [
+            models.Index(fields=["debit"], name="allocation_debit"),
+            models.Index(fields=["credit"], name="allocation_credit"),
+            models.Index(fields=["source_type", "source_id"], name="allocation_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credit_id} → {self.debit_id}: {self.amount}"

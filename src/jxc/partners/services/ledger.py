@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 
 from jxc.accounts.models import User
 from jxc.core.numbers import round_money
-from jxc.partners.models import Account, Partner, PartnerBalance, PartnerEntry
+from jxc.partners.errors import ItemSettled
+from jxc.partners.models import Account, Allocation, OpenItem, Partner, PartnerBalance, PartnerEntry
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,17 @@ def partner_entry_post(
     amount = round_money(amount)
     with transaction.atomic():
         PartnerBalance.objects.get_or_create(partner_id=partner.pk)
-    balance = PartnerBalance.objects.select_for_update().get(partner_id=partner.pk)
+    balance = balance_lock(partner_id=partner.pk)
     field = "receivable" if account == Account.RECEIVABLE else "payable"
     after = getattr(balance, field) + amount
     setattr(balance, field, after)
     balance.save(update_fields=[field])
-    return PartnerEntry.objects.create(
+    due = due_date or day + timedelta(days=partner.payment_terms_days)
+    entry = PartnerEntry.objects.create(
         partner=partner,
         account=account,
         date=day,
-        due_date=due_date or day + timedelta(days=partner.payment_terms_days),
+        due_date=due,
         amount=amount,
         balance_after=after,
         source_type=source.type,
@@ -67,14 +69,50 @@ def partner_entry_post(
         memo=memo[:200],
         created_by=actor if actor is not None and actor.pk else None,
     )
+    if amount:
+        OpenItem.objects.create(
+            entry=entry, partner=partner, account=account, date=day, due_date=due, amount=amount, open=amount
+        )
+    return entry
+
+
+def balance_lock(*, partner_id: int) -> PartnerBalance:
+    """Lock the partner's balance row (made on first use): every change to the partner's ledger queues here."""
+    with transaction.atomic():
+        PartnerBalance.objects.get_or_create(partner_id=partner_id)
+    return PartnerBalance.objects.select_for_update().get(partner_id=partner_id)
 
 
 def partner_entry_reverse(*, source: EntrySource, original: EntrySource, day: date, actor: User | None) -> None:
-    """Post the exact opposite of every entry of an earlier step (红冲), as the entries of `source`."""
-    for entry in PartnerEntry.objects.filter(
-        source_type=original.type, source_id=original.id, phase=original.phase
-    ).select_related("partner"):
-        partner_entry_post(
+    """Post the exact opposite of every entry of an earlier step (红冲), as the entries of `source`.
+
+    The entry and its opposite settle each other and are marked reversed; an entry that payments, returns or
+    write-offs already settle (in part) is refused until those allocations are undone.
+    """
+    entries = list(
+        PartnerEntry.objects.filter(
+            source_type=original.type, source_id=original.id, phase=original.phase
+        ).select_related("partner")
+    )
+    for partner_id in sorted({e.partner_id for e in entries}):
+        balance_lock(partner_id=partner_id)
+    items = {i.pk: i for i in OpenItem.objects.select_for_update().filter(entry__in=entries).order_by("pk")}
+    for entry in entries:
+        item = items.get(entry.pk)
+        if item is not None and item.open != item.amount and not item.reversed:
+            allocation = (
+                Allocation.objects.filter(released_at__isnull=True)
+                .filter(models.Q(debit=item) | models.Q(credit=item))
+                .order_by("pk")
+                .first()
+            )
+            raise ItemSettled(
+                number=entry.source_number,
+                by=allocation.source_number if allocation else "",
+                amount=f"{item.amount - item.open:,.2f}",
+            )
+    for entry in entries:
+        opposite = partner_entry_post(
             partner=entry.partner,
             account=entry.account,
             amount=-entry.amount,
@@ -84,3 +122,19 @@ def partner_entry_reverse(*, source: EntrySource, original: EntrySource, day: da
             actor=actor,
             memo=entry.memo,
         )
+        item = items.get(entry.pk)
+        if item is None or item.reversed:
+            continue
+        counter = OpenItem.objects.get(pk=opposite.pk)
+        debit, credit = (item, counter) if item.amount > 0 else (counter, item)
+        Allocation.objects.create(
+            debit=debit,
+            credit=credit,
+            amount=debit.amount,
+            date=day,
+            source_type=source.type,
+            source_id=source.id,
+            source_number=source.number,
+            created_by=actor if actor is not None and actor.pk else None,
+        )
+        OpenItem.objects.filter(pk__in=[item.pk, counter.pk]).update(open=0, reversed=True)

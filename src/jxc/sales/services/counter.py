@@ -22,8 +22,9 @@ from jxc.core.db import retrying_atomic
 from jxc.core.errors import Duplicate, ValidationFailed
 from jxc.core.numbers import ZERO, round_money
 from jxc.partners.models import Account, Partner, PriceLevel
-from jxc.partners.services.ledger import EntrySource, partner_entry_post
+from jxc.partners.services.ledger import EntrySource
 from jxc.partners.services.partners import PartnerData, partner_create
+from jxc.partners.services.payments import PaymentTaken, payment_taken_record
 from jxc.sales.choices import SHIPMENT_SOURCE, WALK_IN_CODE, Channel, PaymentMethod
 from jxc.sales.errors import PaymentShort
 from jxc.sales.models import SalesShipment
@@ -138,14 +139,17 @@ def counter_sale_post(*, actor: User, data: CounterSaleData) -> SalesShipment:
     shipment.cash_given, shipment.change = given, given - total
     shipment.save(update_fields=["payment_method", "paid", "cash_given", "change"])
     if total:
-        partner_entry_post(
-            partner=shipment.customer,
-            account=Account.RECEIVABLE,
-            amount=-total,
-            day=shipment.date,
-            source=EntrySource(SHIPMENT_SOURCE, shipment.pk, shipment.number, "payment"),
+        payment_taken_record(
+            payment=PaymentTaken(
+                partner=shipment.customer,
+                account=Account.RECEIVABLE,
+                amount=total,
+                method=data.payment_method,
+                day=shipment.date,
+                settles=EntrySource(SHIPMENT_SOURCE, shipment.pk, shipment.number, "post"),
+                memo=str(_("Paid at the counter: %(method)s") % {"method": shipment.get_payment_method_display()}),
+            ),
             actor=actor,
-            memo=str(_("Paid at the counter: %(method)s") % {"method": shipment.get_payment_method_display()}),
         )
     audit_record(
         actor=actor,

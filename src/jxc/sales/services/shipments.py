@@ -43,6 +43,7 @@ from jxc.inventory.services.reservations import reservation_create, reservation_
 from jxc.inventory.services.reversal import posting_reverse
 from jxc.partners.models import Account, Partner
 from jxc.partners.services.ledger import EntrySource, partner_entry_post, partner_entry_reverse
+from jxc.partners.services.payments import payments_taken_reverse
 from jxc.sales.choices import (
     OPEN_ORDER_STATUSES,
     ORDER_SOURCE,
@@ -525,7 +526,11 @@ def sales_shipment_reverse(*, actor: User, shipment: SalesShipment, day: dt.date
             day=day,
             actor=actor,
         )
-    for phase in ("post", "payment"):
+    if shipment.channel == Channel.COUNTER:
+        payments_taken_reverse(
+            settles=EntrySource(SHIPMENT_SOURCE, shipment.pk, shipment.number, "post"), day=day, actor=actor
+        )
+    for phase in ("post", "payment"):  # "payment": counter sales paid before payments were recorded by finance
         partner_entry_reverse(
             source=EntrySource(SHIPMENT_SOURCE, reversal.pk, reversal.number, f"reverse-{phase}"),
             original=EntrySource(SHIPMENT_SOURCE, shipment.pk, shipment.number, phase),

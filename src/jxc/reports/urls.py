@@ -1,0 +1,5 @@
+from jxc.reports.views import profit
+
+app_name = "reports"
+
+urlpatterns = [*profit.urlpatterns]
