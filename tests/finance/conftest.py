@@ -67,7 +67,9 @@ class Books:
             warehouse_id=self.warehouse.pk,
             date=day,
             prices_include_tax=True,
-            lines=[ReceiptLineData(product_id=self.product.pk, received_quantity=D(str(quantity)), price=D(str(price)))],
+            lines=[
+                ReceiptLineData(product_id=self.product.pk, received_quantity=D(str(quantity)), price=D(str(price)))
+            ],
         )
         return purchase_receipt_post(actor=self.owner, receipt=purchase_receipt_create(actor=self.owner, data=data))
 
