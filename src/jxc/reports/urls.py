@@ -1,5 +1,5 @@
-from jxc.reports.views import profit
+from jxc.reports.views import credit, profit
 
 app_name = "reports"
 
-urlpatterns = [*profit.urlpatterns]
+urlpatterns = [*profit.urlpatterns, *credit.urlpatterns]
