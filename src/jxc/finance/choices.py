@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Direction(models.TextChoices):
@@ -69,8 +70,8 @@ class WriteOffStatus(models.TextChoices):
 class InvoiceDirection(models.TextChoices):
     """A tax invoice we issued to a customer (销项) or received from a supplier (进项)."""
 
-    ISSUED = "issued", _("issued")
-    RECEIVED = "received", _("received")
+    ISSUED = "issued", pgettext_lazy("invoice", "issued")
+    RECEIVED = "received", pgettext_lazy("invoice", "received")
 
 
 class ReplyStatus(models.TextChoices):

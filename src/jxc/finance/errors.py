@@ -50,3 +50,11 @@ class OpeningTotalsMismatch(DomainError):
     code = "opening_totals_mismatch"
     status = 422
     message = _("The file's total %(what)s is %(stated)s but its rows add up to %(rows)s.")
+
+
+class WriteOffExceedsOpen(DomainError):
+    """More written off than the partner owes on the account's open documents."""
+
+    code = "write_off_exceeds_open"
+    status = 422
+    message = _("%(partner)s has only %(open)s open on this account; %(amount)s cannot be written off.")

@@ -57,11 +57,12 @@ def cash_account_save(*, actor: User | None, data: CashAccountData, account: Cas
         errors["code"] = [_("Another account has this code.")]
     if errors:
         raise ValidationFailed(errors)
-    before = snapshot(account, exclude=("balance",)) if account else None
+    before = None
     if account is None:
         account = CashAccount(code=data.code or code_next(series="ZH", width=3))
-    else:
+    else:  # compare with the row as stored, not with the caller's (possibly stale) copy
         account = CashAccount.objects.select_for_update().get(pk=account.pk)
+        before = snapshot(account, exclude=("balance",))
         account.code = data.code or account.code
     for name in FIELDS[1:]:
         setattr(account, name, getattr(data, name))

@@ -209,6 +209,13 @@ def credit_apply(*, actor: User, item_id: int, shares: list[Share] | None, day: 
 @retrying_atomic
 def allocation_undo(*, actor: User, allocation: Allocation) -> Allocation:
     """Undo one allocation: both the document and the credit are open by its amount again."""
+    allocation = Allocation.objects.select_related("debit", "credit").get(pk=allocation.pk)
+    if allocation.released_at is None and (allocation.debit.reversed or allocation.credit.reversed):
+        raise ValidationFailed.one(
+            "allocation",
+            _("%(number)s settles a reversed document with its reversal (红冲); it cannot be undone.")
+            % {"number": allocation.source_number},
+        )
     released = allocations_release(allocation_id=allocation.pk)
     if released:
         audit_record(
@@ -230,6 +237,11 @@ def payment_reverse(*, actor: User, payment: Payment, day: date | None = None) -
     payment = Payment.objects.select_for_update().select_related("partner", "cash_account").get(pk=payment.pk)
     if payment.status != PaymentStatus.POSTED or payment.reversal_of_id:
         raise PaymentReversed(number=payment.number)
+    if day < payment.date:
+        raise ValidationFailed.one(
+            "date",
+            _("A reversal cannot be dated before the document (%(date)s).") % {"date": payment.date.isoformat()},
+        )
     item = payment_item(payment=payment)
     if item is not None:
         allocations_release(credit_id=item.pk)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -19,6 +21,28 @@ from jxc.core.numbers import ZERO
 from jxc.inventory.choices import PeriodStatus
 from jxc.inventory.errors import PeriodOrder
 from jxc.inventory.models import CostSnapshot, StockMove, StockPeriod, StockSnapshot
+
+
+@dataclass(frozen=True)
+class PeriodHook:
+    """What an app above inventory does when a period closes or reopens (finance: partner and cash snapshots).
+
+    `close(period, previous)` runs inside the close transaction after the stock snapshots, with the previous closed
+    period (or None); `reopen(period)` runs inside the reopen transaction and drops what `close` wrote.
+    """
+
+    close: Callable[[StockPeriod, StockPeriod | None], None]
+    reopen: Callable[[StockPeriod], None]
+
+
+_hooks: list[PeriodHook] = []
+
+
+def period_hook_register(hook: PeriodHook) -> PeriodHook:
+    """Add a hook (apps register theirs in `AppConfig.ready`; registering an equal hook twice keeps one)."""
+    if hook not in _hooks:
+        _hooks.append(hook)
+    return hook
 
 
 def month_bounds(day: date) -> tuple[date, date]:
@@ -49,6 +73,8 @@ def stock_period_close(*, actor: User, month: date) -> StockPeriod:
     if gap_from is not None and gap_from < start:
         raise PeriodOrder(reason=_("Close %(month)s first.") % {"month": f"{gap_from:%Y-%m}"})
     _snapshot(period, previous)
+    for hook in _hooks:
+        hook.close(period, previous)
     period.status = PeriodStatus.CLOSED
     period.closed_at, period.closed_by = timezone.now(), actor
     period.save(update_fields=["status", "closed_at", "closed_by"])
@@ -112,6 +138,8 @@ def stock_period_reopen(*, actor: User, period: StockPeriod) -> StockPeriod:
         raise PeriodOrder(reason=_("Reopen the later periods first."))
     period.stock_snapshots.all().delete()
     period.cost_snapshots.all().delete()
+    for hook in _hooks:
+        hook.reopen(period)
     period.status = PeriodStatus.OPEN
     period.closed_at, period.closed_by = None, None
     period.save(update_fields=["status", "closed_at", "closed_by"])
