@@ -89,6 +89,24 @@ SHIP_GOODS = (*PREPARE_SHIPMENTS, "sales.post_salesshipment", "sales.view_saleso
 # Sales returns (销售退货): the salesperson records them; the warehouse keeper inspects and posts them.
 PREPARE_RETURNS = ("sales.view_salesreturn", "sales.add_salesreturn", "sales.change_salesreturn")
 INSPECT_RETURNS = (*PREPARE_RETURNS, "sales.post_salesreturn")
+# Finance (财务): receipts of payment and payments, cash accounts, write-offs, invoices, statements.
+WORK_FINANCE = (
+    "finance.view_payment",
+    "finance.add_payment",
+    "finance.reverse_payment",
+    "finance.view_cashaccount",
+    "finance.add_cashaccount",
+    "finance.change_cashaccount",
+    "finance.view_writeoff",
+    "finance.add_writeoff",
+    "finance.change_writeoff",
+    "finance.approve_writeoff",
+    "finance.view_invoice",
+    "finance.add_invoice",
+    "finance.void_invoice",
+    "finance.view_statementshare",
+    "finance.add_statementshare",
+)
 # Everything else the owner has, an administrator has too, except these.
 OWNER_ONLY = frozenset({"inventory.reopen_stockperiod"})
 
@@ -156,6 +174,7 @@ ROLES: tuple[Role, ...] = (
             "sales.view_salesshipment",
             "sales.view_salesreturn",
             "sales.view_customerprice",
+            *WORK_FINANCE,
         ),
     ),
     Role(

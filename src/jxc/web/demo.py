@@ -41,6 +41,7 @@ from jxc.inventory.services.documents import (
 from jxc.inventory.services.warehouses import LocationData, WarehouseData, location_save, warehouse_create
 from jxc.partners.services.partners import ContactLine, PartnerData, partner_create
 from jxc.sales.services.customers import customer_classes_refresh
+from jxc.web.demo_finance import demo_finance
 from jxc.web.demo_purchasing import demo_purchasing
 from jxc.web.demo_sales import demo_sales
 from jxc.web.demo_shipments import demo_shipments
@@ -405,6 +406,7 @@ class DemoResult:
     stock_documents: int = 0
     purchase_documents: int = 0
     sales_documents: int = 0
+    finance_documents: int = 0
 
 
 @transaction.atomic
@@ -555,6 +557,7 @@ def demo_load(*, actor: User | None, password: str | None = None) -> DemoResult:
     sales_documents = demo_sales(actor=actor, main=main)  # after the users: orders name the demo salesperson
     sales_documents += demo_shipments(actor=actor, main=main, shop=shop)
     customer_classes_refresh(actor=actor, on=timezone.localdate())  # the classes the demo's sales give
+    finance_documents = demo_finance(actor=actor)
     if company is not None:
         company.demo_loaded_at = timezone.now()
         if company.name in {"My company", "我的公司"}:
@@ -570,6 +573,7 @@ def demo_load(*, actor: User | None, password: str | None = None) -> DemoResult:
         stock_documents,
         purchase_documents,
         sales_documents,
+        finance_documents,
     )
 
 

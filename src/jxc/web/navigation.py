@@ -112,6 +112,42 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        "finance",
+        _("Finance"),
+        "money",
+        (
+            # Pages of the finance app: payments, cash accounts, ageing, statements, write-offs, invoices, month close.
+            NavItem(_("Receipts and payments"), "finance:payment_list", "finance.view_payment", "/finance/payments/"),
+            NavItem(_("Ageing"), "finance:ageing", "finance.view_payment", "/finance/ageing/"),
+            NavItem(_("Overdue"), "finance:overdue", "finance.view_payment", "/finance/overdue/"),
+            NavItem(_("Statements"), "finance:statement", "finance.view_statementshare", "/finance/statements/"),
+            NavItem(_("Write-offs"), "finance:writeoff_list", "finance.view_writeoff", "/finance/write-offs/"),
+            NavItem(_("Tax invoices"), "finance:invoice_list", "finance.view_invoice", "/finance/invoices/"),
+            NavItem(
+                _("Invoiced / not invoiced"),
+                "finance:invoice_status",
+                "finance.view_invoice",
+                "/finance/invoices/status/",
+            ),
+            NavItem(
+                _("Cash accounts"), "finance:cash_account_list", "finance.view_cashaccount", "/finance/cash-accounts/"
+            ),
+            NavItem(_("Month close"), "finance:period_list", "inventory.view_stockperiod", "/finance/periods/"),
+            NavItem(_("Opening balances"), "finance:opening", "accounts.manage_settings", "/finance/opening/"),
+        ),
+    ),
+    NavSection(
+        "reports",
+        _("Reports"),
+        "chart",
+        (
+            NavItem(_("Gross profit"), "reports:gross_profit", "accounts.view_cost", "/reports/gross-profit/"),
+            NavItem(
+                _("Credit exposure"), "reports:credit_exposure", "sales.view_customerprice", "/reports/credit-exposure/"
+            ),
+        ),
+    ),
+    NavSection(
         "settings",
         _("Settings"),
         "gear",
