@@ -16,12 +16,15 @@ from jxc.accounts.models import AuditEntry
 from jxc.core.errors import Forbidden
 from jxc.finance.choices import Direction
 from jxc.finance.models import CashAccount, CashEntry, CashSnapshot, PartnerSnapshot, Payment
+from jxc.finance.selectors.cash import cash_journal
+from jxc.finance.selectors.ledger import account_totals
 from jxc.finance.selectors.periods import cash_balance_at, partner_balance_at, period_totals
+from jxc.finance.selectors.statements import statement_opening
 from jxc.inventory.choices import PeriodStatus
 from jxc.inventory.errors import ClosedPeriod, PeriodOrder
 from jxc.inventory.models import CostSnapshot, CostState, StockMove, StockPeriod
 from jxc.inventory.services.periods import stock_period_close, stock_period_reopen
-from jxc.partners.models import PartnerEntry
+from jxc.partners.models import Account, PartnerEntry
 from jxc.purchasing.models import PurchaseReceipt
 from jxc.sales.models import SalesShipment
 from tests.conftest import Api
@@ -288,3 +291,24 @@ def test_period_api_hides_stock_value_without_cost_permission(trade: Any, make_u
     viewer.user_permissions.add(Permission.objects.get(codename="view_stockperiod"))
     items = api_for(viewer).get("/finance-periods").json()["items"]
     assert items[0]["totals"]["stock_value"] is None and items[0]["totals"]["receivable"] == "20.00"
+
+
+def test_statement_cash_journal_and_account_page_open_from_the_snapshot(trade: Any) -> None:
+    """The opening balances of a statement, a cash journal and a partner's account page for November read the
+    October snapshot: they are the same before and after the close, and a snapshot tampered on purpose shows."""
+    bank = CashAccount.objects.get()
+
+    def openings() -> tuple[D, D, D]:
+        return (
+            statement_opening(partner=trade.customer, account=Account.RECEIVABLE, start=NOV),
+            cash_journal(account=bank, date_from=NOV).opening,
+            account_totals(partner_id=trade.supplier.pk, account=Account.PAYABLE, date_from=NOV).opening,
+        )
+
+    before = openings()
+    assert before == (D("120.00"), D("-20.00"), D("289.00"))
+    stock_period_close(actor=trade.owner, month=SEP)
+    october = stock_period_close(actor=trade.owner, month=OCT)
+    assert openings() == before
+    PartnerSnapshot.objects.filter(period=october, partner=trade.customer).update(receivable=D("1.00"))
+    assert openings()[0] == D("1.00")  # read from the snapshot, not summed from the first entry

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 
 from jxc.finance.models import CashAccount, CashEntry
+from jxc.finance.selectors.periods import cash_balance_at
 
 ZERO = Decimal(0)
 
@@ -83,7 +84,7 @@ def cash_journal(*, account: CashAccount, date_from: date | None = None, date_to
     entries = CashEntry.objects.filter(account=account)
     opening = ZERO
     if date_from is not None:
-        opening = entries.filter(date__lt=date_from).aggregate(total=Sum("amount"))["total"] or ZERO
+        opening = cash_balance_at(account=account, day=date_from - timedelta(days=1))
         entries = entries.filter(date__gte=date_from)
     if date_to is not None:
         entries = entries.filter(date__lte=date_to)

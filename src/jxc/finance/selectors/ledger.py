@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jxc.core.numbers import ZERO
 from jxc.finance.choices import OPENING_SOURCE, PAYMENT_SOURCE, WRITE_OFF_SOURCE
+from jxc.finance.selectors.periods import partner_balance_at
 from jxc.partners.models import Account, OpenItem, Partner, PartnerEntry
 from jxc.partners.selectors import partner_balance
 
@@ -104,20 +105,21 @@ def partner_entries(
 def account_totals(
     *, partner_id: int, account: str, date_from: date | None = None, date_to: date | None = None
 ) -> AccountTotals:
-    """The account's balance before `date_from`, the entries raising and lowering it up to `date_to`: one query."""
+    """The account's balance before `date_from` (month-close snapshot + entries since), the entries raising and
+    lowering it up to `date_to`."""
     assert account in Account.values
-    before = Q(date__lt=date_from) if date_from else Q(pk__in=[])
     within = Q(date__gte=date_from) if date_from else Q()
     if date_to:
         within &= Q(date__lte=date_to)
     sums = PartnerEntry.objects.filter(partner_id=partner_id, account=account).aggregate(
-        opening=Sum("amount", filter=before),
         raised=Sum("amount", filter=within & Q(amount__gt=0)),
         lowered=Sum("amount", filter=within & Q(amount__lt=0)),
     )
-    return AccountTotals(
-        opening=sums["opening"] or ZERO, raised=sums["raised"] or ZERO, lowered=sums["lowered"] or ZERO
-    )
+    opening = ZERO
+    if date_from is not None:
+        balances = partner_balance_at(partner=Partner(pk=partner_id), day=date_from - timedelta(days=1))
+        opening = balances[0] if account == Account.RECEIVABLE else balances[1]
+    return AccountTotals(opening=opening, raised=sums["raised"] or ZERO, lowered=sums["lowered"] or ZERO)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core import signing
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from jxc.finance.errors import StatementLinkInvalid
 from jxc.finance.models import StatementShare
+from jxc.finance.selectors.periods import partner_balance_at
 from jxc.partners.models import Account, Partner, PartnerEntry
 
 SHARE_SALT = "jxc.finance.statement-link"
@@ -93,9 +94,9 @@ class Statement:
 
 
 def statement_opening(*, partner: Partner, account: str, start: dt.date) -> Decimal:
-    """The account's balance at the start of a day: the sum of the partner's entries dated before it."""
-    total = PartnerEntry.objects.filter(partner=partner, account=account, date__lt=start).aggregate(t=Sum("amount"))
-    return total["t"] or ZERO
+    """The account's balance at the start of a day (the last month-close snapshot before it plus entries since)."""
+    receivable, payable = partner_balance_at(partner=partner, day=start - dt.timedelta(days=1))
+    return receivable if account == Account.RECEIVABLE else payable
 
 
 def statement_entries(*, partner: Partner, account: str, start: dt.date, end: dt.date) -> QuerySet[PartnerEntry]:

@@ -52,6 +52,11 @@ class PaymentData:
     shares: list[Share] | None = field(default=None)
 
 
+def _number(direction: str, day: date) -> str:
+    """The next SK (money in) or FK (money out) number of the day."""
+    return document_number_next(prefix=RECEIPT_PREFIX if direction == Direction.IN else PAYMENT_PREFIX, on=day)
+
+
 def _source(payment: Payment, phase: str = "post") -> EntrySource:
     return EntrySource(PAYMENT_SOURCE, payment.pk, payment.number, phase)
 
@@ -99,9 +104,8 @@ def payment_post(*, actor: User, data: PaymentData) -> Payment:
     assert data.date is not None and data.amount is not None
     check_open(data.date)
     account = account or cash_account_for_method(method=data.method)
-    prefix = RECEIPT_PREFIX if data.direction == Direction.IN else PAYMENT_PREFIX
     payment = Payment.objects.create(
-        number=document_number_next(prefix=prefix, on=data.date),
+        number=_number(data.direction, data.date),
         direction=data.direction,
         date=data.date,
         partner=partner,
@@ -151,10 +155,9 @@ def _post(payment: Payment, *, actor: User, shares: list[Share] | None) -> None:
 
 def payment_item(*, payment: Payment) -> OpenItem | None:
     """The payment's credit in the partner ledger (its open amount is what is not yet allocated, negative)."""
-    entry = PartnerEntry.objects.filter(
-        source_type=PAYMENT_SOURCE, source_id=payment.pk, phase="post", account=payment.account
+    return OpenItem.objects.filter(
+        entry__source_type=PAYMENT_SOURCE, entry__source_id=payment.pk, entry__phase="post", account=payment.account
     ).first()
-    return OpenItem.objects.filter(pk=entry.pk).first() if entry is not None else None
 
 
 def payment_allocated(*, payment: Payment) -> Decimal:
@@ -245,9 +248,8 @@ def payment_reverse(*, actor: User, payment: Payment, day: date | None = None) -
     item = payment_item(payment=payment)
     if item is not None:
         allocations_release(credit_id=item.pk)
-    prefix = RECEIPT_PREFIX if payment.direction == Direction.IN else PAYMENT_PREFIX
     reversal = Payment.objects.create(
-        number=document_number_next(prefix=prefix, on=day),
+        number=_number(payment.direction, day),
         direction=payment.direction,
         date=day,
         partner=payment.partner,
@@ -277,9 +279,8 @@ def payment_taken_save(taken: PaymentTaken, actor: User) -> Payment:
     direction = Direction.IN if taken.account == Account.RECEIVABLE else Direction.OUT
     method = taken.method if taken.method in PaymentMethod.values else PaymentMethod.OTHER
     account = cash_account_for_method(method=method)
-    prefix = RECEIPT_PREFIX if direction == Direction.IN else PAYMENT_PREFIX
     payment = Payment.objects.create(
-        number=document_number_next(prefix=prefix, on=taken.day),
+        number=_number(direction, taken.day),
         direction=direction,
         date=taken.day,
         partner=taken.partner,
