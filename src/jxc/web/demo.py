@@ -412,7 +412,7 @@ class DemoResult:
 @transaction.atomic
 def demo_load(*, actor: User | None, password: str | None = None) -> DemoResult:
     """Load the demo data once; a second call changes nothing."""
-    company = Company.objects.select_for_update().order_by("pk").first()
+    company = Company.objects.select_for_update(of=("self",)).order_by("pk").first()
     if company is not None and company.demo_loaded_at is not None:
         return DemoResult(0, 0, 0, 0, [], None)
     units = {u.name: u for u in Unit.objects.all()}

@@ -89,7 +89,7 @@ def approval_rule_save(*, actor: User | None, data: RuleData, rule: ApprovalRule
     if rule is None:
         rule = ApprovalRule()
     else:  # "before" is the row as stored, not the caller's copy (which may be stale)
-        rule = ApprovalRule.objects.select_for_update().get(pk=rule.pk)
+        rule = ApprovalRule.objects.select_for_update(of=("self",)).get(pk=rule.pk)
         before = snapshot(rule)
     for name in ("name", "document_type", "condition", "role", "threshold", "position", "active"):
         setattr(rule, name, getattr(data, name))
@@ -107,7 +107,7 @@ def approval_rule_save(*, actor: User | None, data: RuleData, rule: ApprovalRule
 @transaction.atomic
 def approval_rule_set_active(*, actor: User | None, rule: ApprovalRule, active: bool) -> ApprovalRule:
     """Switch a rule on or off (steps it already created stay as they are)."""
-    rule = ApprovalRule.objects.select_for_update().get(pk=rule.pk)
+    rule = ApprovalRule.objects.select_for_update(of=("self",)).get(pk=rule.pk)
     return audit_set_active(rule, actor=actor, active=active, kind="approval_rule")
 
 

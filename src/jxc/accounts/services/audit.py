@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from jxc.accounts.models import AuditEntry, AuditHead, User
@@ -72,6 +72,22 @@ def audit_set_active(instance: M, *, actor: User | None, active: bool, kind: str
     return instance
 
 
+def audit_queue() -> None:
+    """Queue for the head of the audit chain now, before locking any ledger row; held until commit.
+
+    Every audited write ends by appending to the chain under the head's row lock. A transaction that had locked a
+    ledger row (a stock balance, a partner's balance, a cash account, an open item) and only then asked for the
+    head could wait for one that holds the head and wants that very row: a deadlock. Taking the head first keeps
+    one lock order everywhere — document, head, ledger rows. SQLite runs one write transaction at a time: no-op.
+    """
+    if connection.vendor != "postgresql":
+        return
+    head = AuditHead.objects.select_for_update(of=("self",)).filter(pk=1).values_list("pk", flat=True)
+    if not list(head):
+        AuditHead.objects.get_or_create(pk=1)
+        list(head.all())
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -90,7 +106,7 @@ def audit_record(
         target_id = target_id or str(target.pk)
         target_repr = target_repr or str(target)[:200]
     with transaction.atomic():
-        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        head = AuditHead.objects.select_for_update(of=("self",)).filter(pk=1).first()
         if head is None:
             head = AuditHead.objects.create(pk=1)
         entry = AuditEntry(

@@ -51,7 +51,7 @@ def company_setup(
     *, name: str | None = None, owner_username: str | None = None, owner_password: str | None = None
 ) -> FirstStart:
     """On first start create the company and an owner account; later calls change nothing."""
-    company = Company.objects.select_for_update().order_by("pk").first()
+    company = Company.objects.select_for_update(of=("self",)).order_by("pk").first()
     if company is not None:
         return FirstStart(company=company, owner=None, password=None)
     with translation.override(settings.LANGUAGE_CODE):  # names stored in the product's default language
@@ -73,7 +73,7 @@ def company_setup(
 @transaction.atomic
 def company_update(*, actor: User, data: CompanyData) -> Company:
     """Change the company's details and company-wide settings."""
-    company = Company.objects.select_for_update().order_by("pk").first()
+    company = Company.objects.select_for_update(of=("self",)).order_by("pk").first()
     if company is None:
         company = Company(name=data.name)
     errors: dict[str, list[str | Promise]] = {}

@@ -53,7 +53,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke a token at once; requests with it are refused from now on."""
     if actor.pk != token.user_id and not actor.has_perm("accounts.change_user"):
         raise Forbidden()
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(of=("self",)).get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -109,7 +109,7 @@ def user_create(*, actor: User | None, data: UserData, password: str | None = No
 @transaction.atomic
 def user_update(*, actor: User, user: User, data: UserData) -> User:
     """Change a user's details, roles and warehouse scope."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     data = _clean(data, instance=user)
     owner_before = _is_owner(user)
     if (owner_before or "owner" in data.roles) and not _is_owner(actor):
@@ -139,7 +139,7 @@ def _ensure_other_owner(user: User) -> None:
 @transaction.atomic
 def user_set_active(*, actor: User, user: User, active: bool) -> User:
     """Deactivate a user (they can no longer log in or use tokens) or activate them again."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     if user.is_active == active:
         return user
     if not active:

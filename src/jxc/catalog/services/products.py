@@ -251,7 +251,7 @@ def product_create(*, actor: User | None, data: ProductData) -> Product:
 @transaction.atomic
 def product_update(*, actor: User | None, product: Product, data: ProductData) -> Product:
     """Change a product, its units and barcodes; unchanged fields leave no audit noise."""
-    product = Product.objects.select_for_update().get(pk=product.pk)
+    product = Product.objects.select_for_update(of=("self",)).get(pk=product.pk)
     _clean(data, product=product)
     before = product_state(product)
     _write(product, data)
@@ -264,5 +264,5 @@ def product_update(*, actor: User | None, product: Product, data: ProductData) -
 @transaction.atomic
 def product_set_active(*, actor: User | None, product: Product, active: bool) -> Product:
     """Deactivate a product (it stays in history but cannot be used in new documents) or reactivate it."""
-    product = Product.objects.select_for_update().get(pk=product.pk)
+    product = Product.objects.select_for_update(of=("self",)).get(pk=product.pk)
     return audit_set_active(product, actor=actor, active=active, kind="product")

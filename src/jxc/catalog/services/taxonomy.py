@@ -66,7 +66,7 @@ def unit_save(*, actor: User | None, data: UnitData, unit: Unit | None = None) -
         raise Duplicate(field="name", label=_("Unit"), value=name)
     before = None
     if unit is not None:
-        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        unit = Unit.objects.select_for_update(of=("self",)).get(pk=unit.pk)
         before = snapshot(unit, exclude=("created_at",))
         if data.decimals < unit.decimals:
             used = Product.objects.filter(Q(base_unit=unit) | Q(units__unit=unit)).distinct().count()
@@ -82,7 +82,7 @@ def unit_save(*, actor: User | None, data: UnitData, unit: Unit | None = None) -
 @transaction.atomic
 def unit_set_active(*, actor: User | None, unit: Unit, active: bool) -> Unit:
     """Deactivate a unit no active product uses, or reactivate it."""
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit = Unit.objects.select_for_update(of=("self",)).get(pk=unit.pk)
     if unit.active == active:
         return unit
     if not active:
@@ -116,7 +116,7 @@ def category_save(*, actor: User | None, data: CategoryData, category: Category 
         raise Duplicate(field="name", label=_("Category"), value=name)
     before = None
     if category is not None:
-        category = Category.objects.select_for_update().get(pk=category.pk)
+        category = Category.objects.select_for_update(of=("self",)).get(pk=category.pk)
         if data.parent_id is not None and data.parent_id in category_descendant_ids(category.pk):
             raise CategoryCycle(field="parent_id")
         before = snapshot(category, exclude=("created_at",))
@@ -132,7 +132,7 @@ def category_save(*, actor: User | None, data: CategoryData, category: Category 
 @transaction.atomic
 def category_set_active(*, actor: User | None, category: Category, active: bool) -> Category:
     """Deactivate an empty category (no active products or subcategories), or reactivate it."""
-    category = Category.objects.select_for_update().get(pk=category.pk)
+    category = Category.objects.select_for_update(of=("self",)).get(pk=category.pk)
     if category.active == active:
         return category
     if not active:
@@ -175,7 +175,7 @@ def brand_save(*, actor: User | None, data: BrandData, brand: Brand | None = Non
         raise Duplicate(field="name", label=_("Brand"), value=name)
     before = None
     if brand is not None:
-        brand = Brand.objects.select_for_update().get(pk=brand.pk)
+        brand = Brand.objects.select_for_update(of=("self",)).get(pk=brand.pk)
         before = snapshot(brand, exclude=("created_at",))
     else:
         brand = Brand()
@@ -187,7 +187,7 @@ def brand_save(*, actor: User | None, data: BrandData, brand: Brand | None = Non
 @transaction.atomic
 def brand_set_active(*, actor: User | None, brand: Brand, active: bool) -> Brand:
     """Deactivate or reactivate a brand."""
-    brand = Brand.objects.select_for_update().get(pk=brand.pk)
+    brand = Brand.objects.select_for_update(of=("self",)).get(pk=brand.pk)
     return audit_set_active(brand, actor=actor, kind="brand", active=active)
 
 

@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from jxc.accounts.models import User
-from jxc.accounts.services.audit import audit_record, changed, snapshot
+from jxc.accounts.services.audit import audit_queue, audit_record, changed, snapshot
 from jxc.core.errors import ValidationFailed
 from jxc.core.numbers import round_money
 from jxc.core.sequences import code_next
@@ -61,7 +61,7 @@ def cash_account_save(*, actor: User | None, data: CashAccountData, account: Cas
     if account is None:
         account = CashAccount(code=data.code or code_next(series="ZH", width=3))
     else:  # compare with the row as stored, not with the caller's (possibly stale) copy
-        account = CashAccount.objects.select_for_update().get(pk=account.pk)
+        account = CashAccount.objects.select_for_update(of=("self",)).get(pk=account.pk)
         before = snapshot(account, exclude=("balance",))
         account.code = data.code or account.code
     for name in FIELDS[1:]:
@@ -94,7 +94,8 @@ def cash_entry_post(
     ).first()
     if existing is not None:
         return existing
-    locked = CashAccount.objects.select_for_update().get(pk=account.pk)
+    audit_queue()
+    locked = CashAccount.objects.select_for_update(of=("self",)).get(pk=account.pk)
     amount = round_money(amount)
     locked.balance += amount
     locked.save(update_fields=["balance"])

@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from jxc.accounts.models import User
-from jxc.accounts.services.audit import audit_record
+from jxc.accounts.services.audit import audit_queue, audit_record
 from jxc.core.db import retrying_atomic
 from jxc.core.errors import Duplicate, Forbidden, ValidationFailed
 from jxc.core.numbers import round_money
@@ -154,8 +154,13 @@ def invoice_record(*, actor: User, data: InvoiceData) -> Invoice:
     if invoice_number_used(direction=data.direction, partner_id=partner.pk, number=number):
         raise Duplicate(label=_("Invoice number"), value=number, field="number")
     ids = sorted({line.item_id for line in data.lines if line.item_id is not None})
+    audit_queue()
     items = {
-        i.pk: i for i in OpenItem.objects.select_for_update().select_related("entry").filter(pk__in=ids).order_by("pk")
+        i.pk: i
+        for i in OpenItem.objects.select_for_update(of=("self",))
+        .select_related("entry")
+        .filter(pk__in=ids)
+        .order_by("pk")
     }
     _check_items(data, partner, items)
     invoiced = invoiced_by_item(ids)
@@ -211,7 +216,7 @@ def invoice_void(*, actor: User, invoice: Invoice, reason: str) -> Invoice:
     """Void a tax invoice (needs void_invoice): its lines no longer count as invoiced. Again: nothing changes."""
     if not actor.has_perm(VOID):
         raise Forbidden(missing=[VOID])
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
     if invoice.void:
         return invoice
     reason = (reason or "").strip()

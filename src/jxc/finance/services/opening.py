@@ -384,7 +384,7 @@ def _lock_and_recheck(preview: OpeningPreview) -> None:
     for partner_id in partners:
         balance_lock(partner_id=partner_id)
     accounts = sorted({r.account.pk for r in preview.sheet("cash").rows if r.account is not None})
-    list(CashAccount.objects.select_for_update().filter(pk__in=accounts).order_by("pk"))
+    list(CashAccount.objects.select_for_update(of=("self",)).filter(pk__in=accounts).order_by("pk"))
     taken = PartnerEntry.objects.filter(source_type=OPENING_SOURCE, source_id__in=partners).exists()
     taken = taken or CashEntry.objects.filter(source_type=OPENING_SOURCE, source_id__in=accounts).exists()
     if taken:

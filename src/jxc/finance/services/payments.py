@@ -169,7 +169,7 @@ def payment_allocated(*, payment: Payment) -> Decimal:
 @retrying_atomic
 def payment_apply(*, actor: User, payment: Payment, shares: list[Share] | None, day: date | None = None) -> Payment:
     """Apply what is left of a payment (a prepayment) to documents, by hand or oldest first."""
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    payment = Payment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
     if payment.status != PaymentStatus.POSTED or payment.reversal_of_id:
         raise PaymentReversed(number=payment.number)
     item = payment_item(payment=payment)
@@ -237,7 +237,9 @@ def payment_reverse(*, actor: User, payment: Payment, day: date | None = None) -
     """红冲: undo the payment's allocations, post its exact opposite on the cash account and partner ledger."""
     day = day or timezone.localdate()
     check_open(day)
-    payment = Payment.objects.select_for_update().select_related("partner", "cash_account").get(pk=payment.pk)
+    payment = (
+        Payment.objects.select_for_update(of=("self",)).select_related("partner", "cash_account").get(pk=payment.pk)
+    )
     if payment.status != PaymentStatus.POSTED or payment.reversal_of_id:
         raise PaymentReversed(number=payment.number)
     if day < payment.date:

@@ -76,7 +76,7 @@ def statement_share_answer(
     *, share: StatementShare, status: str, comment: str = "", name: str, ip: str | None = None
 ) -> StatementShare:
     """The partner's answer to a shared statement, once: confirmed, or disputed with a comment saying why."""
-    share = StatementShare.objects.select_for_update().get(pk=share.pk)
+    share = StatementShare.objects.select_for_update(of=("self",)).get(pk=share.pk)
     if share.status != ReplyStatus.PENDING:
         raise StatementAnswered(status=share.get_status_display())
     if share_expired(share):

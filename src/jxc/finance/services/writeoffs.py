@@ -182,7 +182,7 @@ def writeoff_create(*, actor: User, data: WriteOffData) -> WriteOff:
 
 
 def _locked(write_off: WriteOff) -> WriteOff:
-    return WriteOff.objects.select_for_update().select_related("partner").get(pk=write_off.pk)
+    return WriteOff.objects.select_for_update(of=("self",)).select_related("partner").get(pk=write_off.pk)
 
 
 def _refuse(write_off: WriteOff) -> WriteOffNotEditable:

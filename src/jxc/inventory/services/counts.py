@@ -123,7 +123,7 @@ def _in_scope(count: StockCount, product: Product, location: Location) -> bool:
 @transaction.atomic
 def stock_count_record(*, actor: User, count: StockCount, entries: list[CountEntry]) -> list[StockCountLine]:
     """Record counted quantities (set, or add one scan); a product found where the book had none gets a line."""
-    count = StockCount.objects.select_for_update().get(pk=count.pk)
+    count = StockCount.objects.select_for_update(of=("self",)).get(pk=count.pk)
     if count.status != CountStatus.COUNTING:
         raise _status_error(count)
     changed = []
@@ -175,7 +175,7 @@ def _flag_moved(count: StockCount) -> None:
 @transaction.atomic
 def stock_count_submit(*, actor: User, count: StockCount, uncounted_as_zero: bool = False) -> StockCount:
     """Finish counting. Lines nobody counted are refused unless the counter says they were not there (zero)."""
-    count = StockCount.objects.select_for_update().get(pk=count.pk)
+    count = StockCount.objects.select_for_update(of=("self",)).get(pk=count.pk)
     if count.status != CountStatus.COUNTING:
         raise _status_error(count)
     uncounted = count.lines.filter(counted_quantity__isnull=True)
@@ -194,7 +194,7 @@ def stock_count_approve(*, actor: User, count: StockCount) -> StockCount:
     """Approve the variances of a submitted count (needs the approve permission)."""
     if not actor.has_perm("inventory.approve_stockcount"):
         raise Forbidden()
-    count = StockCount.objects.select_for_update().get(pk=count.pk)
+    count = StockCount.objects.select_for_update(of=("self",)).get(pk=count.pk)
     if count.status != CountStatus.SUBMITTED:
         raise _status_error(count)
     _flag_moved(count)
@@ -210,7 +210,7 @@ def stock_count_post(*, actor: User, count: StockCount) -> StockCount:
     """Post the gains (盘盈) and losses (盘亏) of an approved count at the current moving-average cost."""
     if not actor.has_perm("inventory.approve_stockcount"):
         raise Forbidden()
-    count = StockCount.objects.select_for_update().get(pk=count.pk)
+    count = StockCount.objects.select_for_update(of=("self",)).get(pk=count.pk)
     if count.status == CountStatus.POSTED:
         return count
     if count.status != CountStatus.APPROVED:
@@ -256,7 +256,7 @@ def stock_count_post(*, actor: User, count: StockCount) -> StockCount:
 @transaction.atomic
 def stock_count_cancel(*, actor: User, count: StockCount) -> StockCount:
     """Abandon a count that was not posted."""
-    count = StockCount.objects.select_for_update().get(pk=count.pk)
+    count = StockCount.objects.select_for_update(of=("self",)).get(pk=count.pk)
     if count.status not in {CountStatus.COUNTING, CountStatus.SUBMITTED, CountStatus.APPROVED}:
         raise _status_error(count)
     count.status = CountStatus.CANCELLED
@@ -270,7 +270,7 @@ def stock_count_reverse(*, actor: User, count: StockCount, day: date | None = No
     """红冲 a posted count: its gains and losses are taken back exactly."""
     if not actor.has_perm("inventory.approve_stockcount"):
         raise Forbidden()
-    count = StockCount.objects.select_for_update().get(pk=count.pk)
+    count = StockCount.objects.select_for_update(of=("self",)).get(pk=count.pk)
     if count.status == CountStatus.REVERSED:
         raise AlreadyReversed(number=count.number, reversal=count.number)
     if count.status != CountStatus.POSTED:

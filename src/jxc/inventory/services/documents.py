@@ -299,7 +299,7 @@ def stock_document_create(*, actor: User, data: DocumentData) -> StockDocument:
 @transaction.atomic
 def stock_document_update(*, actor: User, document: StockDocument, data: DocumentData) -> StockDocument:
     """Change a draft: header and lines are replaced."""
-    document = StockDocument.objects.select_for_update().get(pk=document.pk)
+    document = StockDocument.objects.select_for_update(of=("self",)).get(pk=document.pk)
     if document.status != DocumentStatus.DRAFT:
         raise DocumentNotDraft(number=document.number, status=document.get_status_display())
     data.kind = document.kind
@@ -409,7 +409,7 @@ def _legs(document: StockDocument, actor: User) -> tuple[list[Leg], str]:
 @retrying_atomic
 def stock_document_post(*, actor: User, document: StockDocument) -> StockDocument:
     """Post a draft (a two-step transfer: ship it into transit). Posting it again returns it unchanged."""
-    document = StockDocument.objects.select_for_update().get(pk=document.pk)
+    document = StockDocument.objects.select_for_update(of=("self",)).get(pk=document.pk)
     if document.status != DocumentStatus.DRAFT:
         if StockPosting.objects.filter(source_type=SOURCE_TYPE, source_id=document.pk, phase="post").exists():
             return document  # already posted: idempotent
@@ -428,7 +428,7 @@ def stock_document_post(*, actor: User, document: StockDocument) -> StockDocumen
 @retrying_atomic
 def stock_transfer_receive(*, actor: User, document: StockDocument, day: date | None = None) -> StockDocument:
     """The second step of a transfer between warehouses: goods leave transit and arrive at their locations."""
-    document = StockDocument.objects.select_for_update().get(pk=document.pk)
+    document = StockDocument.objects.select_for_update(of=("self",)).get(pk=document.pk)
     if document.status == DocumentStatus.POSTED and document.is_two_step:
         return document  # already received: idempotent
     if document.status != DocumentStatus.IN_TRANSIT:
@@ -484,7 +484,7 @@ def stock_transfer_receive(*, actor: User, document: StockDocument, day: date | 
 @retrying_atomic
 def stock_document_reverse(*, actor: User, document: StockDocument, day: date | None = None) -> StockDocument:
     """红冲: post the exact opposite of every posting of the document as a new document linked to it."""
-    document = StockDocument.objects.select_for_update().get(pk=document.pk)
+    document = StockDocument.objects.select_for_update(of=("self",)).get(pk=document.pk)
     reversal = StockDocument.objects.filter(reversal_of=document).first()
     if reversal is not None:
         raise AlreadyReversed(number=document.number, reversal=reversal.number)

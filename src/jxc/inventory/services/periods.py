@@ -64,7 +64,9 @@ def stock_period_close(*, actor: User, month: date) -> StockPeriod:
     ledger_lock(exclusive=True)  # postings in flight commit first; new ones wait and then see the period closed
     if end >= timezone.localdate():
         raise PeriodOrder(reason=_("%(month)s has not ended yet.") % {"month": f"{start:%Y-%m}"})
-    period, _created = StockPeriod.objects.select_for_update().get_or_create(start=start, defaults={"end": end})
+    period, _created = StockPeriod.objects.select_for_update(of=("self",)).get_or_create(
+        start=start, defaults={"end": end}
+    )
     if period.status == PeriodStatus.CLOSED:
         return period
     previous = _previous_closed(start)
@@ -131,7 +133,7 @@ def stock_period_reopen(*, actor: User, period: StockPeriod) -> StockPeriod:
     """Reopen the latest closed period (owner only): its snapshots are dropped and postings allowed again."""
     if not actor.has_perm("inventory.reopen_stockperiod"):
         raise Forbidden()
-    period = StockPeriod.objects.select_for_update().get(pk=period.pk)
+    period = StockPeriod.objects.select_for_update(of=("self",)).get(pk=period.pk)
     if period.status != PeriodStatus.CLOSED:
         return period
     if StockPeriod.objects.filter(status=PeriodStatus.CLOSED, start__gt=period.start).exists():

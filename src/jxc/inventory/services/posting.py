@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jxc.accounts.models import Company, User
+from jxc.accounts.services.audit import audit_queue
 from jxc.catalog.models import Product
 from jxc.core.db import ledger_lock, rows_update
 from jxc.core.numbers import CENT, PRICE_QUANTUM, ZERO, round_money
@@ -275,7 +276,8 @@ def _locked(model: type[R], keys: list[tuple[Any, ...]]) -> dict[Any, R]:
         for name, value in zip(fields, key, strict=True):
             part &= Q(**{name: value}) if value is not None else Q(**{f"{name.removesuffix('_id')}__isnull": True})
         condition |= part
-    rows = model._default_manager.select_for_update().filter(condition).order_by(*fields)
+    audit_queue()
+    rows = model._default_manager.select_for_update(of=("self",)).filter(condition).order_by(*fields)
     return {tuple(getattr(row, name) for name in fields): row for row in rows}
 
 
@@ -431,7 +433,7 @@ def _move(
 
 def _consume_reservation(leg: Leg, balance: StockBalance) -> None:
     assert leg.reservation_id is not None
-    reservation = Reservation.objects.select_for_update().get(pk=leg.reservation_id)
+    reservation = Reservation.objects.select_for_update(of=("self",)).get(pk=leg.reservation_id)
     if reservation.status != ReservationStatus.ACTIVE:
         raise ReservationNotActive(status=reservation.get_status_display())
     consumed = min(reservation.quantity, -leg.quantity)
@@ -464,7 +466,7 @@ def _serials(legs: Sequence[Leg], moves: list[StockMove], state: _State) -> None
         product = state.products[leg.product_id]
         existing = {
             s.serial_no: s
-            for s in Serial.objects.select_for_update().filter(product=product, serial_no__in=leg.serials)
+            for s in Serial.objects.select_for_update(of=("self",)).filter(product=product, serial_no__in=leg.serials)
         }
         for number in leg.serials:
             serial = existing.get(number)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.utils import timezone
 
+from jxc.accounts.services.audit import audit_queue
 from jxc.catalog.models import Product
 from jxc.core.fields import QuantityField
 from jxc.inventory.choices import ReservationStatus
@@ -29,6 +30,7 @@ def reservation_create(
     """Reserve stock with one conditional update: it succeeds only while on hand − reserved ≥ quantity."""
     if quantity <= 0:
         raise InvalidQuantity(product=product.name)
+    audit_queue()
     StockBalance.objects.bulk_create([StockBalance(product=product, warehouse=warehouse)], ignore_conflicts=True)
     amount = Value(quantity, output_field=QuantityField())
     rows = StockBalance.objects.filter(product=product, warehouse=warehouse)
@@ -66,7 +68,8 @@ def reservation_create(
 @transaction.atomic
 def reservation_release(*, reservation: Reservation) -> Reservation:
     """Give reserved stock back (order closed, voided or un-approved)."""
-    reservation = Reservation.objects.select_for_update().get(pk=reservation.pk)
+    audit_queue()
+    reservation = Reservation.objects.select_for_update(of=("self",)).get(pk=reservation.pk)
     if reservation.status != ReservationStatus.ACTIVE:
         raise ReservationNotActive(status=reservation.get_status_display())
     amount = Value(reservation.quantity, output_field=QuantityField())

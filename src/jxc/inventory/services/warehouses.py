@@ -89,7 +89,7 @@ def warehouse_create(*, actor: User | None, data: WarehouseData) -> Warehouse:
 @transaction.atomic
 def warehouse_update(*, actor: User | None, warehouse: Warehouse, data: WarehouseData) -> Warehouse:
     """Change a warehouse's details, negative-stock setting and limited users."""
-    warehouse = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
+    warehouse = Warehouse.objects.select_for_update(of=("self",)).get(pk=warehouse.pk)
     _clean_warehouse(data, warehouse=warehouse)
     before = warehouse_state(warehouse)
     _write_warehouse(warehouse, data)
@@ -102,7 +102,7 @@ def warehouse_update(*, actor: User | None, warehouse: Warehouse, data: Warehous
 @transaction.atomic
 def warehouse_set_active(*, actor: User | None, warehouse: Warehouse, active: bool) -> Warehouse:
     """Deactivate or reactivate a warehouse."""
-    warehouse = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
+    warehouse = Warehouse.objects.select_for_update(of=("self",)).get(pk=warehouse.pk)
     return audit_set_active(warehouse, actor=actor, active=active, kind="warehouse")
 
 
@@ -129,7 +129,7 @@ def location_save(
         raise Duplicate(field="code", label=_("Location"), value=code)
     before = None
     if location is not None:
-        location = Location.objects.select_for_update().get(pk=location.pk, warehouse=warehouse)
+        location = Location.objects.select_for_update(of=("self",)).get(pk=location.pk, warehouse=warehouse)
         before = snapshot(location, exclude=("created_at",))
     else:
         location = Location(warehouse=warehouse)
@@ -153,7 +153,7 @@ def location_save(
 @transaction.atomic
 def location_set_active(*, actor: User | None, location: Location, active: bool) -> Location:
     """Deactivate or reactivate a location; the default location stays active."""
-    location = Location.objects.select_for_update().get(pk=location.pk)
+    location = Location.objects.select_for_update(of=("self",)).get(pk=location.pk)
     if location.active == active:
         return location
     if not active and location.is_default:

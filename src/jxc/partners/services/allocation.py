@@ -56,7 +56,7 @@ def items_allocate(
     """
     partner_id = OpenItem.objects.values_list("partner_id", flat=True).get(pk=credit_id)
     balance_lock(partner_id=partner_id)
-    credit = OpenItem.objects.select_for_update().select_related("entry", "partner").get(pk=credit_id)
+    credit = OpenItem.objects.select_for_update(of=("self",)).select_related("entry", "partner").get(pk=credit_id)
     if credit.amount >= 0:
         raise ValidationFailed.one("allocations", _("Only a payment, a return or a write-off can settle documents."))
     if shares is None:
@@ -67,7 +67,7 @@ def items_allocate(
         return []
     debts = {
         i.pk: i
-        for i in OpenItem.objects.select_for_update()
+        for i in OpenItem.objects.select_for_update(of=("self",))
         .select_related("entry", "partner")
         .filter(pk__in=[s.item_id for s in wanted])
         .order_by("pk")
@@ -147,8 +147,10 @@ def allocations_release(
     partner_ids = sorted(set(OpenItem.objects.filter(pk__in=item_ids).values_list("partner_id", flat=True)))
     for partner_id in partner_ids:
         balance_lock(partner_id=partner_id)
-    items = {i.pk: i for i in OpenItem.objects.select_for_update().filter(pk__in=item_ids).order_by("pk")}
-    rows = list(Allocation.objects.select_for_update().filter(pk__in=[a.pk for a in rows], released_at__isnull=True))
+    items = {i.pk: i for i in OpenItem.objects.select_for_update(of=("self",)).filter(pk__in=item_ids).order_by("pk")}
+    rows = list(
+        Allocation.objects.select_for_update(of=("self",)).filter(pk__in=[a.pk for a in rows], released_at__isnull=True)
+    )
     now = timezone.now()
     for allocation in rows:
         items[allocation.debit_id].open += allocation.amount

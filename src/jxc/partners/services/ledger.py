@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import models, transaction
 
 from jxc.accounts.models import User
+from jxc.accounts.services.audit import audit_queue
 from jxc.core.numbers import round_money
 from jxc.partners.errors import ItemSettled
 from jxc.partners.models import Account, Allocation, OpenItem, Partner, PartnerBalance, PartnerEntry
@@ -78,9 +79,10 @@ def partner_entry_post(
 
 def balance_lock(*, partner_id: int) -> PartnerBalance:
     """Lock the partner's balance row (made on first use): every change to the partner's ledger queues here."""
+    audit_queue()
     with transaction.atomic():
         PartnerBalance.objects.get_or_create(partner_id=partner_id)
-    return PartnerBalance.objects.select_for_update().get(partner_id=partner_id)
+    return PartnerBalance.objects.select_for_update(of=("self",)).get(partner_id=partner_id)
 
 
 def partner_entry_reverse(*, source: EntrySource, original: EntrySource, day: date, actor: User | None) -> None:
@@ -96,7 +98,7 @@ def partner_entry_reverse(*, source: EntrySource, original: EntrySource, day: da
     )
     for partner_id in sorted({e.partner_id for e in entries}):
         balance_lock(partner_id=partner_id)
-    items = {i.pk: i for i in OpenItem.objects.select_for_update().filter(entry__in=entries).order_by("pk")}
+    items = {i.pk: i for i in OpenItem.objects.select_for_update(of=("self",)).filter(entry__in=entries).order_by("pk")}
     for entry in entries:
         item = items.get(entry.pk)
         if item is not None and item.open != item.amount and not item.reversed:

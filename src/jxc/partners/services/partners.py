@@ -204,7 +204,7 @@ def partner_create(*, actor: User | None, data: PartnerData) -> Partner:
 @transaction.atomic
 def partner_update(*, actor: User | None, partner: Partner, data: PartnerData) -> Partner:
     """Change a partner and its contacts."""
-    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    partner = Partner.objects.select_for_update(of=("self",)).get(pk=partner.pk)
     _clean(data, partner=partner)
     if not data.code:
         data.code = partner.code
@@ -219,5 +219,5 @@ def partner_update(*, actor: User | None, partner: Partner, data: PartnerData) -
 @transaction.atomic
 def partner_set_active(*, actor: User | None, partner: Partner, active: bool) -> Partner:
     """Deactivate a partner (kept for history, not offered for new documents) or reactivate it."""
-    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    partner = Partner.objects.select_for_update(of=("self",)).get(pk=partner.pk)
     return audit_set_active(partner, actor=actor, active=active, kind="partner")

@@ -197,7 +197,7 @@ def purchase_order_create(*, actor: User, data: OrderData) -> PurchaseOrder:
 
 
 def _locked(order: PurchaseOrder) -> PurchaseOrder:
-    return PurchaseOrder.objects.select_for_update().select_related("supplier").get(pk=order.pk)
+    return PurchaseOrder.objects.select_for_update(of=("self",)).select_related("supplier").get(pk=order.pk)
 
 
 def _refuse(order: PurchaseOrder, action: str) -> OrderStatusConflict:
@@ -275,7 +275,7 @@ def _remember_prices(order: PurchaseOrder) -> None:
 
 def supplier_price_remember(*, supplier_id: int, product_id: int, price: Decimal, day: date) -> SupplierProduct:
     """Record a supplier's latest price for a product (creating its terms on first purchase); older dates lose."""
-    term, _created = SupplierProduct.objects.select_for_update().get_or_create(
+    term, _created = SupplierProduct.objects.select_for_update(of=("self",)).get_or_create(
         supplier_id=supplier_id, product_id=product_id
     )
     if term.last_price_date is None or day >= term.last_price_date:

@@ -373,7 +373,7 @@ def purchase_receipt_create(*, actor: User, data: ReceiptData) -> PurchaseReceip
 @transaction.atomic
 def purchase_receipt_update(*, actor: User, receipt: PurchaseReceipt, data: ReceiptData) -> PurchaseReceipt:
     """Change a draft receipt: header and lines are replaced."""
-    receipt = PurchaseReceipt.objects.select_for_update().get(pk=receipt.pk)
+    receipt = PurchaseReceipt.objects.select_for_update(of=("self",)).get(pk=receipt.pk)
     if receipt.status != PostingStatus.DRAFT:
         raise DocumentNotDraft(number=receipt.number, status=receipt.get_status_display())
     supplier, warehouse, include_tax, lines = _clean(data, actor=actor)
@@ -390,7 +390,7 @@ def purchase_receipt_update(*, actor: User, receipt: PurchaseReceipt, data: Rece
 @transaction.atomic
 def purchase_receipt_delete(*, actor: User, receipt: PurchaseReceipt) -> None:
     """Delete a draft receipt (its number is not reused)."""
-    receipt = PurchaseReceipt.objects.select_for_update().get(pk=receipt.pk)
+    receipt = PurchaseReceipt.objects.select_for_update(of=("self",)).get(pk=receipt.pk)
     if receipt.status != PostingStatus.DRAFT:
         raise DocumentNotDraft(number=receipt.number, status=receipt.get_status_display())
     state = receipt_state(receipt)
@@ -404,8 +404,8 @@ def _lock_orders(receipt: PurchaseReceipt) -> tuple[list[PurchaseOrder], dict[in
     if not line_ids:
         return [], {}
     order_ids = sorted(set(PurchaseOrderLine.objects.filter(pk__in=line_ids).values_list("order_id", flat=True)))
-    orders = list(PurchaseOrder.objects.select_for_update().filter(pk__in=order_ids).order_by("pk"))
-    lines = PurchaseOrderLine.objects.select_for_update().filter(pk__in=line_ids).order_by("pk")
+    orders = list(PurchaseOrder.objects.select_for_update(of=("self",)).filter(pk__in=order_ids).order_by("pk"))
+    lines = PurchaseOrderLine.objects.select_for_update(of=("self",)).filter(pk__in=line_ids).order_by("pk")
     return orders, {ln.pk: ln for ln in lines.select_related("product")}
 
 
@@ -447,7 +447,7 @@ def _legs(receipt: PurchaseReceipt, lines: list[PurchaseReceiptLine]) -> list[Le
 @retrying_atomic
 def purchase_receipt_post(*, actor: User, receipt: PurchaseReceipt) -> PurchaseReceipt:
     """Post a draft: accepted goods into stock at landed cost, payable up, orders received. Again: unchanged."""
-    receipt = PurchaseReceipt.objects.select_for_update().select_related("supplier").get(pk=receipt.pk)
+    receipt = PurchaseReceipt.objects.select_for_update(of=("self",)).select_related("supplier").get(pk=receipt.pk)
     if receipt.status != PostingStatus.DRAFT:
         return receipt  # already posted (or since reversed): idempotent
     orders, order_lines = _lock_orders(receipt)
@@ -515,7 +515,7 @@ def _receive_on_orders(lines: list[PurchaseReceiptLine], orders: list[PurchaseOr
 @retrying_atomic
 def purchase_receipt_reverse(*, actor: User, receipt: PurchaseReceipt, day: date | None = None) -> PurchaseReceipt:
     """红冲: post the exact opposite (stock out at the value it came in with, payable down, orders back)."""
-    receipt = PurchaseReceipt.objects.select_for_update().select_related("supplier").get(pk=receipt.pk)
+    receipt = PurchaseReceipt.objects.select_for_update(of=("self",)).select_related("supplier").get(pk=receipt.pk)
     reversal = PurchaseReceipt.objects.filter(reversal_of=receipt).first()
     if reversal is not None:
         raise AlreadyReversed(number=receipt.number, reversal=reversal.number)

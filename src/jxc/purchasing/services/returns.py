@@ -283,7 +283,7 @@ def purchase_return_create(*, actor: User, data: ReturnData) -> PurchaseReturn:
 @transaction.atomic
 def purchase_return_update(*, actor: User, purchase_return: PurchaseReturn, data: ReturnData) -> PurchaseReturn:
     """Change a draft return: header and lines are replaced."""
-    purchase_return = PurchaseReturn.objects.select_for_update().get(pk=purchase_return.pk)
+    purchase_return = PurchaseReturn.objects.select_for_update(of=("self",)).get(pk=purchase_return.pk)
     if purchase_return.status != PostingStatus.DRAFT:
         raise DocumentNotDraft(number=purchase_return.number, status=purchase_return.get_status_display())
     supplier, warehouse, receipt, include_tax, lines = _clean(data, actor=actor)
@@ -304,7 +304,7 @@ def purchase_return_update(*, actor: User, purchase_return: PurchaseReturn, data
 @transaction.atomic
 def purchase_return_delete(*, actor: User, purchase_return: PurchaseReturn) -> None:
     """Delete a draft return (its number is not reused)."""
-    purchase_return = PurchaseReturn.objects.select_for_update().get(pk=purchase_return.pk)
+    purchase_return = PurchaseReturn.objects.select_for_update(of=("self",)).get(pk=purchase_return.pk)
     if purchase_return.status != PostingStatus.DRAFT:
         raise DocumentNotDraft(number=purchase_return.number, status=purchase_return.get_status_display())
     audit_record(
@@ -324,7 +324,9 @@ def _value(line: PurchaseReturnLine) -> Decimal:
 @retrying_atomic
 def purchase_return_post(*, actor: User, purchase_return: PurchaseReturn) -> PurchaseReturn:
     """Post a draft: goods out at receipt cost (capped at the stock's value), payable down. Again: unchanged."""
-    purchase_return = PurchaseReturn.objects.select_for_update().select_related("supplier").get(pk=purchase_return.pk)
+    purchase_return = (
+        PurchaseReturn.objects.select_for_update(of=("self",)).select_related("supplier").get(pk=purchase_return.pk)
+    )
     if purchase_return.status != PostingStatus.DRAFT:
         return purchase_return  # already posted (or since reversed): idempotent
     lines = list(purchase_return.lines.select_related("product"))
@@ -334,12 +336,12 @@ def purchase_return_post(*, actor: User, purchase_return: PurchaseReturn) -> Pur
     receipt_ids = sorted(
         set(PurchaseReceiptLine.objects.filter(pk__in=source_ids).values_list("receipt_id", flat=True))
     )
-    for receipt in PurchaseReceipt.objects.select_for_update().filter(pk__in=receipt_ids).order_by("pk"):
+    for receipt in PurchaseReceipt.objects.select_for_update(of=("self",)).filter(pk__in=receipt_ids).order_by("pk"):
         if receipt.status != PostingStatus.POSTED:  # reversed since the draft was saved
             raise DocumentNotPosted(number=receipt.number, status=receipt.get_status_display())
     sources = {
         s.pk: s
-        for s in PurchaseReceiptLine.objects.select_for_update()
+        for s in PurchaseReceiptLine.objects.select_for_update(of=("self",))
         .filter(pk__in=source_ids)
         .select_related("receipt", "product")
         .order_by("pk")
@@ -428,7 +430,9 @@ def _take_from_receipts(lines: list[PurchaseReturnLine], *, sign: int) -> None:
 @retrying_atomic
 def purchase_return_reverse(*, actor: User, purchase_return: PurchaseReturn, day: date | None = None) -> PurchaseReturn:
     """红冲: the goods come back at the value they left with, the payable goes back up, the receipt lines too."""
-    purchase_return = PurchaseReturn.objects.select_for_update().select_related("supplier").get(pk=purchase_return.pk)
+    purchase_return = (
+        PurchaseReturn.objects.select_for_update(of=("self",)).select_related("supplier").get(pk=purchase_return.pk)
+    )
     reversal = PurchaseReturn.objects.filter(reversal_of=purchase_return).first()
     if reversal is not None:
         raise AlreadyReversed(number=purchase_return.number, reversal=reversal.number)
@@ -440,7 +444,8 @@ def purchase_return_reverse(*, actor: User, purchase_return: PurchaseReturn, day
     lines = list(purchase_return.lines.all())
     source_ids = sorted({ln.receipt_line_id for ln in lines if ln.receipt_line_id})
     sources = {
-        s.pk: s for s in PurchaseReceiptLine.objects.select_for_update().filter(pk__in=source_ids).order_by("pk")
+        s.pk: s
+        for s in PurchaseReceiptLine.objects.select_for_update(of=("self",)).filter(pk__in=source_ids).order_by("pk")
     }
     reversal = PurchaseReturn.objects.create(
         number=document_number_next(prefix=RETURN_PREFIX, on=timezone.localdate()),

@@ -79,7 +79,7 @@ def _check(data: TermData, term: SupplierProduct | None) -> tuple[Partner, Produ
 def _unset_other_preferred(*, actor: User, term: SupplierProduct) -> None:
     """Take `preferred` from whichever other supplier of the product holds it (their rows locked in key order)."""
     others = list(
-        SupplierProduct.objects.select_for_update()
+        SupplierProduct.objects.select_for_update(of=("self",))
         .filter(product_id=term.product_id, preferred=True)
         .exclude(pk=term.pk)
         .order_by("pk")
@@ -128,7 +128,7 @@ def supplier_term_save(*, actor: User, data: TermData, term: SupplierProduct | N
         term = SupplierProduct(supplier=supplier, product=product)
         before = None
     else:
-        term = SupplierProduct.objects.select_for_update().get(pk=term.pk)
+        term = SupplierProduct.objects.select_for_update(of=("self",)).get(pk=term.pk)
         before = snapshot(term, exclude=("created_at", "updated_at"))
     term.supplier_sku = data.supplier_sku.strip()
     term.unit_id = data.unit_id
@@ -159,7 +159,7 @@ def supplier_term_save(*, actor: User, data: TermData, term: SupplierProduct | N
 @transaction.atomic
 def supplier_term_set_preferred(*, actor: User, term: SupplierProduct, preferred: bool = True) -> SupplierProduct:
     """Make this supplier the product's preferred one (taking it from another), or stop it being preferred."""
-    term = SupplierProduct.objects.select_for_update().select_related("product").get(pk=term.pk)
+    term = SupplierProduct.objects.select_for_update(of=("self",)).select_related("product").get(pk=term.pk)
     if term.preferred == preferred:
         return term
     if preferred:
@@ -183,7 +183,7 @@ def supplier_term_set_preferred(*, actor: User, term: SupplierProduct, preferred
 @transaction.atomic
 def supplier_term_delete(*, actor: User, term: SupplierProduct) -> None:
     """Remove a supplier's terms for a product (orders and receipts keep their own prices)."""
-    term = SupplierProduct.objects.select_for_update().get(pk=term.pk)
+    term = SupplierProduct.objects.select_for_update(of=("self",)).get(pk=term.pk)
     audit_record(
         actor=actor,
         action="supplier_term.deleted",

@@ -43,7 +43,7 @@ def customer_classes_refresh(*, actor: User | None, on: date, rules: ClassRules 
     due = {r.customer.pk: r for r in results if r.changed or r.customer.customer_class_at is None}
     moves: Counter[str] = Counter()
     writes = []
-    for partner in Partner.objects.select_for_update().filter(pk__in=list(due)).order_by("pk"):
+    for partner in Partner.objects.select_for_update(of=("self",)).filter(pk__in=list(due)).order_by("pk"):
         result = due[partner.pk]
         if partner.customer_class == result.customer_class and partner.customer_class_at is not None:
             continue  # changed meanwhile by another refresh

@@ -193,7 +193,7 @@ def sales_order_create(*, actor: User, data: SalesOrderData) -> SalesOrder:
 
 
 def _locked(order: SalesOrder) -> SalesOrder:
-    return SalesOrder.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    return SalesOrder.objects.select_for_update(of=("self",)).select_related("customer").get(pk=order.pk)
 
 
 def _refuse(order: SalesOrder, action: str) -> OrderStatusConflict:
@@ -292,7 +292,7 @@ def _release(order: SalesOrder) -> int:
 def _remember_prices(order: SalesOrder) -> None:
     """The customer's last price per product (without tax, per base unit, after discount) becomes this order's."""
     for line in order.lines.all():
-        known, _created = CustomerPrice.objects.select_for_update().get_or_create(
+        known, _created = CustomerPrice.objects.select_for_update(of=("self",)).get_or_create(
             customer_id=order.customer_id, product_id=line.product_id
         )
         if known.last_price_date is None or order.date >= known.last_price_date:

@@ -47,7 +47,7 @@ class PackageData:
 
 
 def _draft(shipment: SalesShipment) -> SalesShipment:
-    shipment = SalesShipment.objects.select_for_update().get(pk=shipment.pk)
+    shipment = SalesShipment.objects.select_for_update(of=("self",)).get(pk=shipment.pk)
     if shipment.status != PostingStatus.DRAFT:
         raise DocumentNotDraft(number=shipment.number, status=shipment.get_status_display())
     return shipment

@@ -73,7 +73,9 @@ def customer_price_save(*, actor: User, data: CustomerPriceData) -> CustomerPric
     if errors:
         raise ValidationFailed(errors)
     assert customer is not None and product is not None
-    row, _created = CustomerPrice.objects.select_for_update().get_or_create(customer=customer, product=product)
+    row, _created = CustomerPrice.objects.select_for_update(of=("self",)).get_or_create(
+        customer=customer, product=product
+    )
     agreed = row.price is None
     before = None if agreed else customer_price_state(row)
     row.price, row.notes = data.price, notes
@@ -92,7 +94,12 @@ def customer_price_save(*, actor: User, data: CustomerPriceData) -> CustomerPric
 @transaction.atomic
 def customer_price_remove(*, actor: User, price: CustomerPrice) -> None:
     """Remove an agreed price: the row goes, unless it still holds the last price sold to the customer."""
-    row = CustomerPrice.objects.select_for_update().select_related("customer", "product").filter(pk=price.pk).first()
+    row = (
+        CustomerPrice.objects.select_for_update(of=("self",))
+        .select_related("customer", "product")
+        .filter(pk=price.pk)
+        .first()
+    )
     if row is None or row.price is None:
         raise NotFound()
     before = customer_price_state(row)

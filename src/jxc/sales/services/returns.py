@@ -404,7 +404,7 @@ def sales_return_create(*, actor: User, data: SalesReturnData) -> SalesReturn:
 
 
 def _draft(sales_return: SalesReturn) -> SalesReturn:
-    sales_return = SalesReturn.objects.select_for_update().get(pk=sales_return.pk)
+    sales_return = SalesReturn.objects.select_for_update(of=("self",)).get(pk=sales_return.pk)
     if sales_return.status != PostingStatus.DRAFT:
         raise DocumentNotDraft(number=sales_return.number, status=sales_return.get_status_display())
     return sales_return
@@ -444,10 +444,10 @@ def _lock_sources(lines: list[SalesReturnLine]) -> dict[int, SalesShipmentLine]:
     if not ids:
         return {}
     shipment_ids = sorted(set(SalesShipmentLine.objects.filter(pk__in=ids).values_list("shipment_id", flat=True)))
-    for shipment in SalesShipment.objects.select_for_update().filter(pk__in=shipment_ids).order_by("pk"):
+    for shipment in SalesShipment.objects.select_for_update(of=("self",)).filter(pk__in=shipment_ids).order_by("pk"):
         if shipment.status != PostingStatus.POSTED:
             raise DocumentNotPosted(NOT_POSTED_MESSAGE, number=shipment.number, status=shipment.get_status_display())
-    sources = SalesShipmentLine.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    sources = SalesShipmentLine.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
     return {s.pk: s for s in sources.select_related("shipment", "product")}
 
 
@@ -520,7 +520,9 @@ def _leg(sales_return: SalesReturn, line: SalesReturnLine, *, kind: str, sign: i
 def sales_return_post(*, actor: User, sales_return: SalesReturn) -> SalesReturn:
     """Post a draft: the goods come back at their cost (scrapped ones leave again), the receivable goes down, the
     shipment lines count them as returned. Again: unchanged."""
-    sales_return = SalesReturn.objects.select_for_update().select_related("customer").get(pk=sales_return.pk)
+    sales_return = (
+        SalesReturn.objects.select_for_update(of=("self",)).select_related("customer").get(pk=sales_return.pk)
+    )
     if sales_return.status != PostingStatus.DRAFT:
         return sales_return  # already posted (or since reversed): idempotent
     lines = list(sales_return.lines.select_related("product"))
@@ -584,7 +586,9 @@ def sales_return_post(*, actor: User, sales_return: SalesReturn) -> SalesReturn:
 def sales_return_reverse(*, actor: User, sales_return: SalesReturn, day: date | None = None) -> SalesReturn:
     """红冲: post the exact opposite as a new return (scrapped goods come back, then all goods leave at the value
     they came with), the receivable goes back up, and the shipment lines may be returned against again."""
-    sales_return = SalesReturn.objects.select_for_update().select_related("customer").get(pk=sales_return.pk)
+    sales_return = (
+        SalesReturn.objects.select_for_update(of=("self",)).select_related("customer").get(pk=sales_return.pk)
+    )
     reversal = SalesReturn.objects.filter(reversal_of=sales_return).first()
     if reversal is not None:
         raise AlreadyReversed(number=sales_return.number, reversal=reversal.number)
@@ -595,7 +599,9 @@ def sales_return_reverse(*, actor: User, sales_return: SalesReturn, day: date | 
     check_open(day)
     lines = list(sales_return.lines.all())
     ids = sorted({ln.shipment_line_id for ln in lines if ln.shipment_line_id})
-    sources = {s.pk: s for s in SalesShipmentLine.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    sources = {
+        s.pk: s for s in SalesShipmentLine.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    }
     reversal = row_copy(
         sales_return,
         negate=("amount", "tax", "total", "cost"),

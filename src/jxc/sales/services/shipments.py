@@ -233,7 +233,7 @@ def sales_shipment_create(*, actor: User, data: ShipmentData, channel: str = "")
 
 
 def _draft(shipment: SalesShipment) -> SalesShipment:
-    shipment = SalesShipment.objects.select_for_update().get(pk=shipment.pk)
+    shipment = SalesShipment.objects.select_for_update(of=("self",)).get(pk=shipment.pk)
     if shipment.status != PostingStatus.DRAFT:
         raise DocumentNotDraft(number=shipment.number, status=shipment.get_status_display())
     return shipment
@@ -273,8 +273,8 @@ def _lock_orders(shipment: SalesShipment) -> tuple[list[SalesOrder], dict[int, S
     if not line_ids:
         return [], {}
     order_ids = sorted(set(SalesOrderLine.objects.filter(pk__in=line_ids).values_list("order_id", flat=True)))
-    orders = list(SalesOrder.objects.select_for_update().filter(pk__in=order_ids).order_by("pk"))
-    lines = SalesOrderLine.objects.select_for_update().filter(pk__in=line_ids).order_by("pk")
+    orders = list(SalesOrder.objects.select_for_update(of=("self",)).filter(pk__in=order_ids).order_by("pk"))
+    lines = SalesOrderLine.objects.select_for_update(of=("self",)).filter(pk__in=line_ids).order_by("pk")
     return orders, {ln.pk: ln for ln in lines.select_related("product")}
 
 
@@ -401,7 +401,7 @@ def sales_shipment_post(
     expected_delivery: dt.date | None = None,
 ) -> SalesShipment:
     """Ship a draft: stock out at cost, reservations consumed, receivable up, orders on. Again: unchanged."""
-    shipment = SalesShipment.objects.select_for_update().select_related("customer").get(pk=shipment.pk)
+    shipment = SalesShipment.objects.select_for_update(of=("self",)).select_related("customer").get(pk=shipment.pk)
     if shipment.status != PostingStatus.DRAFT:
         return shipment  # already shipped (or since reversed): idempotent
     if carrier is not None:
@@ -481,7 +481,7 @@ def _reserve_again(orders: list[SalesOrder], order_lines: dict[int, SalesOrderLi
 def sales_shipment_reverse(*, actor: User, shipment: SalesShipment, day: dt.date | None = None) -> SalesShipment:
     """红冲: post the exact opposite (goods back at the cost they left with, receivable and payment back,
     orders back with their stock reserved again)."""
-    shipment = SalesShipment.objects.select_for_update().select_related("customer").get(pk=shipment.pk)
+    shipment = SalesShipment.objects.select_for_update(of=("self",)).select_related("customer").get(pk=shipment.pk)
     reversal = SalesShipment.objects.filter(reversal_of=shipment).first()
     if reversal is not None:
         raise AlreadyReversed(number=shipment.number, reversal=reversal.number)

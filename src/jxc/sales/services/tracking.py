@@ -26,7 +26,7 @@ CLOCK_SKEW = timedelta(minutes=10)
 
 
 def _shipped(shipment: SalesShipment) -> SalesShipment:
-    shipment = SalesShipment.objects.select_for_update().get(pk=shipment.pk)
+    shipment = SalesShipment.objects.select_for_update(of=("self",)).get(pk=shipment.pk)
     if shipment.status != PostingStatus.POSTED or shipment.reversal_of_id or shipment.channel == Channel.COUNTER:
         raise NotShipped(number=shipment.number)
     return shipment
