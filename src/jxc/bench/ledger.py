@@ -18,13 +18,12 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from jxc.accounts.models import User
-from jxc.accounts.services.company import company_setup
+from jxc.bench.steps import owner_ready
 from jxc.catalog.models import Product, Unit
 from jxc.catalog.services.products import ProductData, product_create
 from jxc.catalog.services.taxonomy import UnitData, unit_save
@@ -52,9 +51,7 @@ class Fixture:
 
 def prepare(*, products: int, seed: int) -> Fixture:
     """A company, one warehouse with four locations and `products` products, made through the services."""
-    call_command("migrate", interactive=False, verbosity=0)
-    first = company_setup(owner_password="bench-Pass-2026")
-    owner = first.owner or User.objects.get(username="owner")
+    owner = owner_ready()
     unit = Unit.objects.filter(name="件").first() or unit_save(actor=owner, data=UnitData(name="件"))
     warehouse = warehouse_create(actor=owner, data=WarehouseData(code="BENCH", name="基准仓"))
     for code in ("A", "B", "C"):
