@@ -196,7 +196,12 @@ class OpenItem(models.Model):
         verbose_name = _("open item")
         verbose_name_plural = _("open items")
         indexes = [
-            models.Index(fields=["partner", "account", "due_date"], name="openitem_open", condition=~models.Q(open=0)),
+            # ends in `open` so the ageing of every partner reads the index alone
+            models.Index(
+                fields=["partner", "account", "due_date", "open"],
+                name="openitem_open_cover",
+                condition=~models.Q(open=0),
+            ),
             models.Index(fields=["account", "due_date"], name="openitem_open_due", condition=~models.Q(open=0)),
         ]
 

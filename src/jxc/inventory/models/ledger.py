@@ -60,11 +60,15 @@ class StockMove(models.Model):
     class Meta:
         verbose_name = _("stock move")
         verbose_name_plural = _("stock moves")
+        # The sums over a date range (a stock card's totals, a balance or the valuation at a date) read only the
+        # indexes that end in quantity and value, never the rows: a busy item's year is 160 k moves at 10 M.
         indexes = [
             models.Index(fields=["product", "date", "id"], name="move_product_date"),
-            models.Index(fields=["product", "warehouse", "date", "id"], name="move_product_wh_date"),
+            models.Index(
+                fields=["product", "warehouse", "date", "id", "quantity", "value"], name="move_product_wh_cover"
+            ),
             models.Index(fields=["warehouse", "date"], name="move_wh_date"),
-            models.Index(fields=["date", "id"], name="move_date"),
+            models.Index(fields=["date", "id", "product", "warehouse", "quantity", "value"], name="move_date_cover"),
         ]
 
     def __str__(self) -> str:
