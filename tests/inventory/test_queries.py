@@ -54,6 +54,41 @@ def test_stock_card_with_running_balances_over_a_range(stock, noodles):
     assert card.rows[0].number.startswith("QC")
 
 
+def test_stock_card_pages_carry_the_running_balance_and_sum_the_totals_over_the_range(stock, noodles):
+    # given five moves in the range, after an opening of 10
+    stock.receive(noodles, 10, "25.00", day=DAY)
+    for offset, (kind, quantity) in enumerate([("out", 3), ("in", 5), ("out", 2), ("in", 4), ("out", 1)], start=1):
+        day = DAY + timedelta(days=offset)
+        stock.issue(noodles, quantity, day=day) if kind == "out" else stock.receive(noodles, quantity, "12.00", day=day)
+    args = {"user": stock.owner, "product": noodles, "start": DAY + timedelta(days=1), "end": DAY + timedelta(days=9)}
+    whole = stock_card(**args)
+    # when it is read two moves a page
+    pages = [stock_card(**args, page=n, page_size=2) for n in (1, 2, 3)]
+    # then each page holds its moves, its balances carried from the moves before it
+    assert [len(p.rows) for p in pages] == [2, 2, 1]
+    assert [r.balance for p in pages for r in p.rows] == [r.balance for r in whole.rows] == [7, 12, 10, 14, 13]
+    assert [r.value_balance for p in pages for r in p.rows] == [r.value_balance for r in whole.rows]
+    assert [(p.carried_quantity, p.carried_value) for p in pages] == [
+        (Decimal(10), Decimal("25.00")),
+        (whole.rows[1].balance, whole.rows[1].value_balance),
+        (whole.rows[3].balance, whole.rows[3].value_balance),
+    ]
+    # and every page has the range's totals, count and closing balance
+    for page in pages:
+        assert (page.count, page.total_in, page.total_out) == (5, Decimal(9), Decimal(6))
+        assert (
+            (page.closing_quantity, page.closing_value)
+            == (whole.closing_quantity, whole.closing_value)
+            == (
+                Decimal(13),
+                whole.rows[-1].value_balance,
+            )
+        )
+    assert [p.last_page for p in pages] == [False, False, True]
+    # a page past the last reads the last one
+    assert stock_card(**args, page=9, page_size=2).page == 3
+
+
 def test_balance_and_valuation_at_a_past_date_use_the_last_snapshot(stock, noodles, make_product):
     water = make_product(sku="NFSQ", name="农夫山泉")
     stock.receive(noodles, 10, "25.00", day=date(2026, 9, 3))

@@ -125,6 +125,19 @@ def test_stock_card_with_running_balances_and_sources(api, stock, noodles):
     ]
     assert (body["rows"][1]["source_type"], body["rows"][1]["source_id"]) == ("inventory.stockdocument", issue.pk)
     assert (_d(body["total_in"]), _d(body["total_out"]), _d(body["closing_value"])) == (5, 3, Decimal("32.50"))
+    assert (body["count"], body["page"], body["page_size"]) == (2, 1, 100)
+    # a page at a time: the second of one move a page brings the balance forward and closes the range
+    second = api.get(
+        "/stock-card",
+        {"product_id": noodles.pk, "start": DAY + timedelta(days=1), "end": DAY + timedelta(days=2), "page": 2,
+         "page_size": 1},
+    ).json()  # fmt: skip
+    assert [(r["kind"], _d(r["balance"])) for r in second["rows"]] == [
+        ("brought_forward", 7),
+        ("move", 12),
+        ("closing", 12),
+    ]
+    assert (second["count"], second["page"], second["page_size"]) == (2, 2, 1)
     export = api.get("/stock-card/export", {"product_id": noodles.pk, "start": DAY, "end": DAY + timedelta(days=2)})
     assert len(sheet_rows(export.content)) == 1 + 5  # header, opening, three moves, closing
     assert api.get("/stock-card", {"product_id": 999999}).status_code == 404

@@ -279,6 +279,41 @@ def test_stock_card_opening_running_closing_and_document_links(web, stock, noodl
     ]
 
 
+def test_stock_card_page_brings_the_balance_forward_and_carries_it_on(web, stock, noodles, english, monkeypatch):
+    monkeypatch.setattr("jxc.inventory.views.stock.CARD_PAGE_SIZE", 2)
+    stock.receive(noodles, 10, "25.00", day=DAY)
+    for offset in range(1, 6):
+        stock.issue(noodles, 1, day=DAY + timedelta(days=offset))
+    query = {"product": noodles.pk, "start": DAY, "end": DAY + timedelta(days=9)}
+
+    def page(number: int) -> str:
+        return web.get("/inventory/stock-card/", {**query, "page": number}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    first, middle, last = (records(page(n), "card-table") for n in (1, 2, 3))
+    assert [(x["move_kind"], x["balance"]) for x in first] == [
+        ("Opening balance", "0"),
+        ("opening stock", "10"),
+        ("other issue", "9"),
+        ("Carried forward", "9"),
+    ]
+    assert [(x["move_kind"], x["balance"]) for x in middle] == [
+        ("Brought forward", "9"),
+        ("other issue", "8"),
+        ("other issue", "7"),
+        ("Carried forward", "7"),
+    ]
+    assert [(x["move_kind"], x["balance"], x["quantity_out"]) for x in last] == [
+        ("Brought forward", "7", ""),
+        ("other issue", "6", "1"),
+        ("other issue", "5", "1"),
+        ("Closing balance", "5", "5"),
+    ]
+    assert 'class="pagination"' in page(2) and "3–4 of 6" in page(2)
+    # the export keeps every move
+    export = web.get("/inventory/stock-card/", {**query, "export": "xlsx"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert len(sheet_rows(export.content)) == 1 + 1 + 6 + 1
+
+
 def test_stock_card_finds_the_product_by_barcode_name_or_lists_candidates(web, stock, noodles, make_product):
     make_product(sku="KSF-200", name="康师傅香辣牛肉面")
     stock.receive(noodles, 10, "25.00")

@@ -46,7 +46,7 @@ class StockPageOut(Schema):
 
 
 class CardRowOut(Schema):
-    """A line of the stock card: `kind` is opening, move or closing."""
+    """A line of the stock card: `kind` is opening or brought_forward, move, carried_forward or closing."""
 
     kind: str
     date: date
@@ -77,6 +77,9 @@ class StockCardOut(Schema):
     closing_value: Decimal | None = None
     total_in: Decimal
     total_out: Decimal
+    count: int
+    page: int
+    page_size: int
     rows: list[CardRowOut]
 
 

@@ -29,6 +29,7 @@ from jxc.inventory.schemas_stock import (
     ValuationOut,
 )
 from jxc.inventory.selectors import AlertRow, OverviewRow, balance_at, stock_alerts, stock_card
+from jxc.inventory.selectors.stock import CARD_PAGE_SIZE
 from jxc.inventory.selectors.stock_pages import (
     alert_counts,
     card_lines,
@@ -182,13 +183,25 @@ def stock_card_get(
     start: date | None = None,
     end: date | None = None,
     warehouse_id: int | None = None,
+    page: int = 1,
+    page_size: int = CARD_PAGE_SIZE,
 ) -> dict[str, Any]:
-    """库存台账: the opening balance, every move between `start` and `end` (default: this month) with the running
-    balance, and the closing balance; `source_type`/`source_id` name the document of each move."""
+    """库存台账: the opening balance, the moves between `start` and `end` (default: this month) with the running
+    balance, a page at a time (`count` moves in all), and the closing balance; `source_type`/`source_id` name the
+    document of each move. A page after the first starts with the balance brought forward (`brought_forward`), a
+    page before the last ends with it carried forward (`carried_forward`)."""
     user = require(request, VIEW_STOCK)
     product = _product(product_id)
     start, end = _range(start, end)
-    card = stock_card(user=user, product=product, start=start, end=end, warehouse_id=warehouse_id)
+    card = stock_card(
+        user=user,
+        product=product,
+        start=start,
+        end=end,
+        warehouse_id=warehouse_id,
+        page=page,
+        page_size=min(max(page_size, 1), MAX_PAGE_SIZE),
+    )
     show_cost = can_view_cost(user)
     rows = []
     for line in card_lines(card):
@@ -222,6 +235,9 @@ def stock_card_get(
         "closing_quantity": _qty(card.closing_quantity),
         "total_in": card.total_in,
         "total_out": card.total_out,
+        "count": card.count,
+        "page": card.page,
+        "page_size": card.page_size,
         "rows": rows,
     }
     if show_cost:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from jxc.catalog.models import Barcode, Product
@@ -34,6 +34,7 @@ from jxc.inventory.models import (
 from jxc.inventory.selectors.warehouses import warehouses_of
 
 GROUPS = ("warehouse", "product", "location", "lot")
+CARD_PAGE_SIZE = 100  # stock card moves per page
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,10 @@ class CardRow:
 
 @dataclass(frozen=True)
 class StockCard:
-    """库存台账: opening balance, every move in the range with running balances, closing balance."""
+    """库存台账: opening balance, the moves in the range (or one page of them) with running balances, closing balance.
+
+    `count` is the number of moves in the range; `carried_quantity`/`carried_value` the balance before the first of
+    `rows` (the opening balance on the first page)."""
 
     product: Product
     start: date
@@ -220,29 +224,62 @@ class StockCard:
     closing_value: Decimal
     total_in: Decimal
     total_out: Decimal
+    count: int = 0
+    page: int = 1
+    page_size: int | None = None
+    carried_quantity: Decimal = ZERO
+    carried_value: Decimal = ZERO
+
+    @property
+    def last_page(self) -> bool:
+        return self.page_size is None or self.page * self.page_size >= self.count
 
 
-def stock_card(*, user: Any, product: Product, start: date, end: date, warehouse_id: int | None = None) -> StockCard:
-    """Every move of a product between two dates (inclusive) in the visible warehouses, with running balances."""
+def stock_card(
+    *,
+    user: Any,
+    product: Product,
+    start: date,
+    end: date,
+    warehouse_id: int | None = None,
+    page: int | None = None,
+    page_size: int = CARD_PAGE_SIZE,
+) -> StockCard:
+    """The moves of a product between two dates (inclusive) in the visible warehouses, with running balances.
+
+    With `page` (from 1, past the last page reads the last) only that page of moves is read: the totals are summed
+    in SQL and the running balance starts from what the moves before the page add to the opening balance."""
     warehouses = visible_warehouse_ids(user=user, warehouse_id=warehouse_id)
     opening_quantity, opening_value = balance_at(
         product=product, warehouse_ids=warehouses, day=start - timedelta(days=1)
     )
-    moves = (
-        StockMove.objects.filter(product=product, warehouse_id__in=warehouses, date__gte=start, date__lte=end)
-        .select_related("posting", "warehouse", "location", "lot", "unit")
-        .order_by("date", "pk")
+    in_range = StockMove.objects.filter(product=product, warehouse_id__in=warehouses, date__gte=start, date__lte=end)
+    sums = in_range.aggregate(
+        count=Count("pk"),
+        q_in=Sum("quantity", filter=Q(quantity__gt=0)),
+        q_out=Sum("quantity", filter=Q(quantity__lt=0)),
+        v=Sum("value"),
     )
+    total_in, total_out = sums["q_in"] or ZERO, -(sums["q_out"] or ZERO)
+    ordered = in_range.order_by("date", "pk")
     quantity, value = opening_quantity, opening_value
-    total_in, total_out = ZERO, ZERO
+    number, size = 1, None
+    if page is not None:
+        size = max(page_size, 1)
+        number = min(max(page, 1), max(1, -(-sums["count"] // size)))
+        offset = (number - 1) * size
+        if offset:
+            day, pk = ordered.values_list("date", "pk")[offset]
+            before = in_range.filter(Q(date__lt=day) | Q(date=day, pk__lt=pk)).aggregate(
+                q=Sum("quantity"), v=Sum("value")
+            )
+            quantity, value = quantity + (before["q"] or ZERO), value + (before["v"] or ZERO)
+        ordered = ordered[offset : offset + size]
+    carried_quantity, carried_value = quantity, value
     rows = []
-    for move in moves:
+    for move in ordered.select_related("posting", "warehouse", "location", "lot", "unit"):
         quantity += move.quantity
         value += move.value
-        if move.quantity > 0:
-            total_in += move.quantity
-        else:
-            total_out -= move.quantity
         unit = move.scope_value / move.scope_quantity if move.scope_quantity > 0 else None
         rows.append(
             CardRow(
@@ -255,7 +292,23 @@ def stock_card(*, user: Any, product: Product, start: date, end: date, warehouse
                 unit,
             )
         )
-    return StockCard(product, start, end, opening_quantity, opening_value, rows, quantity, value, total_in, total_out)
+    return StockCard(
+        product,
+        start,
+        end,
+        opening_quantity,
+        opening_value,
+        rows,
+        opening_quantity + total_in - total_out,
+        opening_value + (sums["v"] or ZERO),
+        total_in,
+        total_out,
+        count=sums["count"],
+        page=number,
+        page_size=size,
+        carried_quantity=carried_quantity,
+        carried_value=carried_value,
+    )
 
 
 @dataclass(frozen=True)

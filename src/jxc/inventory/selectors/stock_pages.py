@@ -351,9 +351,10 @@ def alert_counts(alerts: Iterable[AlertRow]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class CardLine:
-    """A printed line of the stock card: the opening row, one per move, the closing row."""
+    """A printed line of the stock card: the opening row (承前页 on a later page), one per move, the closing row
+    (过次页 on a page before the last)."""
 
-    kind: str  # "opening", "move" or "closing"
+    kind: str  # "opening", "brought_forward", "move", "carried_forward" or "closing"
     date: date
     number: str = ""
     source_type: str = ""
@@ -369,10 +370,13 @@ class CardLine:
 
 
 def card_lines(card: StockCard) -> list[CardLine]:
-    """The stock card as lines to show or export: opening balance, the moves with running balances, closing."""
-    lines = [
-        CardLine("opening", card.start, balance=card.opening_quantity, value_balance=card.opening_value),
-    ]
+    """The stock card as lines to show or export: opening balance, the moves with running balances, closing; a page
+    after the first starts from the balance brought forward, a page before the last ends with it carried forward."""
+    if card.page == 1:
+        lines = [CardLine("opening", card.start, balance=card.opening_quantity, value_balance=card.opening_value)]
+    else:
+        first = card.rows[0].move.date if card.rows else card.start
+        lines = [CardLine("brought_forward", first, balance=card.carried_quantity, value_balance=card.carried_value)]
     for row in card.rows:
         move = row.move
         place = f"{move.warehouse.name} {move.location.code}" + (f" {move.lot.batch_no}" if move.lot else "")
@@ -393,6 +397,12 @@ def card_lines(card: StockCard) -> list[CardLine]:
                 row.value_balance,
             )
         )
+    if not card.last_page:
+        last = card.rows[-1]
+        lines.append(
+            CardLine("carried_forward", last.move.date, balance=last.balance, value_balance=last.value_balance)
+        )
+        return lines
     lines.append(
         CardLine(
             "closing",

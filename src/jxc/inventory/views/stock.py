@@ -44,6 +44,7 @@ from jxc.inventory.forms_stock import (
 )
 from jxc.inventory.models import StockPeriod, Warehouse
 from jxc.inventory.selectors import AlertRow, OverviewRow, ValuationRow, balance_at, stock_alerts, stock_card
+from jxc.inventory.selectors.stock import CARD_PAGE_SIZE
 from jxc.inventory.selectors.stock_pages import (
     ALERT_KINDS,
     alert_counts,
@@ -115,7 +116,12 @@ def _price(value: Decimal | None) -> Decimal | None:
     return None if value is None else round_price(value)
 
 
-CARD_LABELS = {"opening": gettext_lazy("Opening balance"), "closing": gettext_lazy("Closing balance")}
+CARD_LABELS = {
+    "opening": gettext_lazy("Opening balance"),
+    "brought_forward": gettext_lazy("Brought forward"),
+    "carried_forward": gettext_lazy("Carried forward"),
+    "closing": gettext_lazy("Closing balance"),
+}
 
 CARD_COLUMNS = (
     Column("date", gettext_lazy("Date"), kind="date", width=12),
@@ -258,6 +264,14 @@ def _paged(request: HttpRequest, items: Any, *, per_page: int = 50) -> Any:
     except ValueError:
         size = per_page
     return Paginator(items, size if size in PAGE_SIZES else per_page).get_page(request.GET.get("page"))
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The `page` asked for (1 when absent or not a number; a selector clamps it to the pages there are)."""
+    try:
+        return int(request.GET.get("page", 1))
+    except ValueError:
+        return 1
 
 
 def _xlsx_name(base: str, *parts: Any) -> str:
@@ -408,15 +422,26 @@ def stock_card_view(request: HttpRequest) -> HttpResponse:
     start, end = data["start"], data["end"]
     if request.GET.get("export") == "xlsx":
         return stock_card_export(user=request.user, product=product, start=start, end=end, warehouse_id=warehouse_id)
-    card = stock_card(user=request.user, product=product, start=start, end=end, warehouse_id=warehouse_id)
+    card = stock_card(
+        user=request.user,
+        product=product,
+        start=start,
+        end=end,
+        warehouse_id=warehouse_id,
+        page=_page_number(request),
+        page_size=CARD_PAGE_SIZE,
+    )
     columns = visible_columns(CARD_COLUMNS, request.user)
     cache: dict[str, type[Model] | None] = {}
     lines = card_lines(card)
+    paged = card.count > CARD_PAGE_SIZE
+    page = Paginator(range(card.count), CARD_PAGE_SIZE).get_page(card.page)
     table = Table(
         columns=columns,
         rows=table_rows(
             lines, columns, link=lambda line: source_url(line.source_type, line.source_id, cache), link_key="number"
         ),
+        listing=Listing(page=page, columns=columns, sort="", query=request.GET) if paged else None,
     )
     context.update({"card": card, "table": table})
     return render_page(request, "inventory/stock_card.html", context, partial="card-results")
