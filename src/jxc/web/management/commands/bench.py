@@ -1,10 +1,11 @@
-"""`jxc bench`: benchmarks through the real services, each in a fresh database of its own; every one prints one
-JSON object and exits with failure when what it checks is wrong.
+"""`jxc bench`: benchmarks through the real services, each in a fresh database of its own (but `reports`, which
+reads the configured one); every one prints one JSON object and exits with failure when what it checks is wrong.
 
   jxc bench --scenario FILE          the standard workload (bench/SCENARIO.md), end state checked
   jxc bench --generate [counts]      write such a scenario from counts and a seed
   jxc bench --clients N [--scenario] N concurrent clients selling at once (PostgreSQL), oversell checked
   jxc bench ledger --existing 0,1m   posting throughput with that many moves already in the ledger
+  jxc bench reports [--repeat 20]    p50/p95 of the main report reads on the configured database (after seed-large)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jxc.bench import clients, ledger, standard
+from jxc.bench import clients, large, ledger, reports, standard
 from jxc.bench.fresh import CHILD, in_fresh_database
 from jxc.bench.generate import Counts, scenario_generate
 from jxc.bench.scenario import ScenarioInvalid, scenario_load
@@ -27,12 +28,10 @@ def sizes(text: str) -> list[int]:
     """Counts written for people: 10k, 1m, 2_000 → integers."""
     found = []
     for part in text.split(","):
-        part = part.strip().lower().replace("_", "")
-        factor = 1_000_000 if part.endswith("m") else 1_000 if part.endswith("k") else 1
         try:
-            found.append(int(float(part.rstrip("mk")) * factor))
+            found.append(0 if part.strip() == "0" else large.parse_count(part))
         except ValueError:
-            raise CommandError(f"{part!r} is not a count (examples: 500, 10k, 1m)") from None
+            raise CommandError(f"{part.strip()!r} is not a count (examples: 500, 10k, 1m)") from None
     return found
 
 
@@ -40,7 +39,7 @@ class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("workload", nargs="?", choices=["ledger"])
+        parser.add_argument("workload", nargs="?", choices=["ledger", "reports"])
         parser.add_argument("--scenario", help="a scenario file (bench/SCENARIO.md format)")
         parser.add_argument("--generate", action="store_true", help="write a scenario from the counts below")
         parser.add_argument("--output", help="with --generate: the file to write (default: standard output)")
@@ -52,14 +51,17 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int)
         parser.add_argument("--existing", default="0,10k", help="ledger: sizes to measure at, e.g. 10k,1m")
         parser.add_argument("--documents", type=int, default=300, help="ledger: documents posted per measurement")
+        parser.add_argument("--repeat", type=int, default=20, help="reports: timed runs of each read")
         parser.add_argument("--no-check", action="store_true", help="skip `jxc check` at the end")
 
     def handle(self, *args: Any, **options: Any) -> None:
         modes = [bool(options["workload"]), options["generate"], options["clients"] is not None]
         if sum(modes) > 1 or not (any(modes) or options["scenario"]):
-            raise CommandError("choose one: --scenario FILE, --generate, --clients N or `ledger`")
+            raise CommandError("choose one: --scenario FILE, --generate, --clients N, `ledger` or `reports`")
         if options["generate"]:
             self._generate(options)
+        elif options["workload"] == "reports":
+            self._reports(options["repeat"])
         elif not os.environ.get(CHILD):
             if options["scenario"]:
                 self._scenario(options["scenario"])  # a bad file is refused before a database is made
@@ -93,6 +95,13 @@ class Command(BaseCommand):
                 check=not options["no_check"],
             )
             self._emit(result, failed=standard.failed(result))
+
+    def _reports(self, repeat: int) -> None:
+        try:
+            result = reports.run(repeat=repeat)
+        except (ValueError, LookupError) as error:
+            raise CommandError(str(error)) from None
+        self._emit(result, failed=False)
 
     def _scenario(self, path: str) -> dict[str, Any]:
         try:
