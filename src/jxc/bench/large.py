@@ -7,8 +7,8 @@
    partner-ledger entries, open items, allocations and cash entries), written by `large_bulk`.
 4. The caches set to exactly what the history sums to (balances, quants, cost states, partner balances, cash
    balances, supplier prices, document number series), PostgreSQL's id sequences moved past the loaded ids.
-5. Every month before the current one closed through `stock_period_close` (stock, cost, partner and cash
-   snapshots), then ANALYZE (SQLite) / VACUUM ANALYZE (PostgreSQL).
+5. Planner statistics gathered, every month before the current one closed through `stock_period_close` (stock,
+   cost, partner, cash and sales snapshots), then ANALYZE (SQLite) / VACUUM ANALYZE (PostgreSQL).
 
 Same options and seed, same data. Returns a JSON-able summary. A company set up here gets the owner `owner` with the
 password `bench-Pass-2026` (as `jxc bench ledger`): a benchmark database, not one to serve to anybody.
@@ -108,6 +108,7 @@ def seed(
         stock_value = _caches(history, master)
         sequences_reset(history.tables[name].model for name in history.tables)
     with _phase(phases, "periods"):
+        _analyze()  # the month closes sum the history: plan them on its real size, not an empty table's
         closed = _close_periods(owner, first)
     with _phase(phases, "analyze"):
         _settle()
@@ -295,6 +296,11 @@ def _close_periods(owner: User, first: date) -> int:
         closed += 1
         month = month_bounds(month)[1] + timedelta(days=1)
     return closed
+
+
+def _analyze() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _settle() -> None:
