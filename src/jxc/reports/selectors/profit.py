@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -271,14 +271,12 @@ def daily_sales(*, start: date, end: date) -> list[DaySales]:
 def _closed_days(f: ProfitFilters) -> tuple[list[tuple[date, Decimal, Decimal, Decimal]], list[tuple[date, date]]]:
     """The snapshot figures (day, revenue, quantity, cogs) of the range's days in closed periods, and the stretches
     of the range left to sum from the documents (open periods, and closed ones that have no snapshot)."""
-    marked = ProfitSnapshot.objects.filter(warehouse=None, date__gte=f.start, date__lte=f.end)
-    covered = sorted(marked.values_list("date", flat=True))
-    rows = ProfitSnapshot.objects.filter(date__gte=f.start, date__lte=f.end)
-    if f.warehouse_ids is None:
-        rows = rows.filter(warehouse=None)
-    else:
-        rows = rows.filter(warehouse_id__in=f.warehouse_ids)
-    figures = list(rows.values_list("date", "revenue", "quantity", "cogs").order_by())
+    per_warehouse = f.warehouse_ids is not None
+    rows = ProfitSnapshot.objects.filter(Q(warehouse=None) | Q(warehouse_id__in=f.warehouse_ids or []))
+    found = rows.filter(date__gte=f.start, date__lte=f.end).order_by("date")
+    found_rows = list(found.values_list("date", "warehouse_id", "revenue", "quantity", "cogs"))
+    covered = [day for day, warehouse, *_figures in found_rows if warehouse is None]  # the day's row marks it summed
+    figures = [(day, r, q, c) for day, w, r, q, c in found_rows if (w is not None) == per_warehouse]
     gaps, cursor = [], f.start
     for day in covered:
         if day > cursor:
