@@ -74,7 +74,7 @@ def end_state(books: Books) -> dict[str, Any]:
         on_hand[codes[product_id]] += quantity
     value = dict.fromkeys(books.products, ZERO)
     for row in valuation_at(day=books.day):
-        value[codes[row.product.pk]] += row.value
+        value[codes[row.product_id]] += row.value
     profit = gross_profit(group="product", filters=ProfitFilters(start=books.day, end=books.day))
     return {"on_hand": on_hand, "value": value, "revenue": profit.revenue, "cogs": profit.cogs}
 

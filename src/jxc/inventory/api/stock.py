@@ -29,7 +29,7 @@ from jxc.inventory.schemas_stock import (
     ValuationOut,
 )
 from jxc.inventory.selectors import AlertRow, OverviewRow, balance_at, stock_alerts, stock_card
-from jxc.inventory.selectors.stock import CARD_PAGE_SIZE
+from jxc.inventory.selectors.stock import CARD_PAGE_SIZE, valuation_products
 from jxc.inventory.selectors.stock_pages import (
     alert_counts,
     card_lines,
@@ -353,7 +353,7 @@ def valuation(
                 "unit_cost": _price(r.unit_cost),
                 "value": r.value,
             }
-            for r in rows[(page - 1) * size : page * size]
+            for r in valuation_products(rows[(page - 1) * size : page * size])
         ],
         "count": len(rows),
         "page": page,

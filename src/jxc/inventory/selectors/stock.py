@@ -8,7 +8,8 @@ moves, however long the history.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -313,12 +314,16 @@ def stock_card(
 
 @dataclass(frozen=True)
 class ValuationRow:
-    """The quantity and value of a product (per warehouse when costed per warehouse) at a date."""
+    """The quantity and value of a product (per warehouse when costed per warehouse) at a date.
 
-    product: Product
+    `product` is loaded by `valuation_products` for the rows that are shown (a page, an export), not for all."""
+
+    product_id: int
+    sku: str
     warehouse_id: int | None
     quantity: Decimal
     value: Decimal
+    product: Any = None
 
     @property
     def unit_cost(self) -> Decimal | None:
@@ -331,8 +336,11 @@ def valuation_at(*, day: date, q: str = "", category_id: int | None = None) -> l
     totals: dict[tuple[int, int | None], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     condition = product_filter(q, category_id)
     if period is not None:
-        for s in CostSnapshot.objects.filter(period=period).filter(condition):
-            totals[(s.product_id, s.warehouse_id)] = [s.quantity, s.value]
+        scopes = CostSnapshot.objects.filter(period=period).filter(condition)
+        for product_id, warehouse_id, quantity, value in scopes.values_list(
+            "product_id", "warehouse_id", "quantity", "value"
+        ):
+            totals[(product_id, warehouse_id)] = [quantity, value]
     moves = StockMove.objects.filter(date__lte=day).filter(condition)
     if period is not None:
         moves = moves.filter(date__gt=period.end)
@@ -342,9 +350,22 @@ def valuation_at(*, day: date, q: str = "", category_id: int | None = None) -> l
         entry = totals[(r["product_id"], r.get("warehouse_id"))]
         entry[0] += r["q"]
         entry[1] += r["v"]
-    products = Product.objects.select_related("base_unit", "category").in_bulk({p for p, _w in totals})
-    rows = [ValuationRow(products[p], w, qv[0], qv[1]) for (p, w), qv in totals.items() if qv[0] != 0 or qv[1] != 0]
-    return sorted(rows, key=lambda r: (r.product.sku, r.warehouse_id or 0))
+    return valuation_rows(totals)
+
+
+def valuation_rows(totals: dict[tuple[int, int | None], list[Decimal]]) -> list[ValuationRow]:
+    """Rows of the non-zero (product, warehouse) → [quantity, value] totals, in SKU order (products not loaded)."""
+    kept = {key: qv for key, qv in totals.items() if qv[0] != 0 or qv[1] != 0}
+    skus = dict(Product.objects.filter(pk__in={p for p, _w in kept}).values_list("pk", "sku"))
+    rows = [ValuationRow(p, skus[p], w, qv[0], qv[1]) for (p, w), qv in kept.items()]
+    return sorted(rows, key=lambda r: (r.sku, r.warehouse_id or 0))
+
+
+def valuation_products(rows: Iterable[ValuationRow]) -> list[ValuationRow]:
+    """The rows with their products (unit and category too), in one query."""
+    rows = list(rows)
+    products = Product.objects.select_related("base_unit", "category").in_bulk({r.product_id for r in rows})
+    return [replace(r, product=products[r.product_id]) for r in rows]
 
 
 @dataclass(frozen=True)

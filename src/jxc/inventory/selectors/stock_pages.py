@@ -42,6 +42,7 @@ from jxc.inventory.selectors.stock import (
     stock_overview,
     stock_overview_queryset,
     valuation_at,
+    valuation_rows,
     visible_warehouse_ids,
 )
 
@@ -317,9 +318,7 @@ def valuation_in(
         entry = totals[(r["product_id"], r.get("warehouse_id"))]
         entry[0] += r["q"]
         entry[1] += r["v"]
-    products = Product.objects.select_related("base_unit", "category").in_bulk({p for p, _w in totals})
-    rows = [ValuationRow(products[p], w, qv[0], qv[1]) for (p, w), qv in totals.items() if qv[0] != 0 or qv[1] != 0]
-    return sorted(rows, key=lambda r: (r.product.sku, r.warehouse_id or 0))
+    return valuation_rows(totals)
 
 
 # Alerts

@@ -44,7 +44,7 @@ from jxc.inventory.forms_stock import (
 )
 from jxc.inventory.models import StockPeriod, Warehouse
 from jxc.inventory.selectors import AlertRow, OverviewRow, ValuationRow, balance_at, stock_alerts, stock_card
-from jxc.inventory.selectors.stock import CARD_PAGE_SIZE
+from jxc.inventory.selectors.stock import CARD_PAGE_SIZE, valuation_products
 from jxc.inventory.selectors.stock_pages import (
     ALERT_KINDS,
     alert_counts,
@@ -547,7 +547,7 @@ def valuation_export(*, user: Any, filters: dict[str, Any]) -> HttpResponse:
         filename=_xlsx_name("valuation", filters["day"].isoformat()),
         title=str(_("Inventory valuation")),
         columns=columns,
-        rows=rows_of(rows, columns),
+        rows=rows_of(valuation_products(rows), columns),
     )
 
 
@@ -565,7 +565,9 @@ def valuation_view(request: HttpRequest) -> HttpResponse:
     card_url = reverse("inventory:stock_card")
     table = Table(
         columns=columns,
-        rows=table_rows(page.object_list, columns, link=lambda r: f"{card_url}?product={r.product.pk}"),
+        rows=table_rows(
+            valuation_products(page.object_list), columns, link=lambda r: f"{card_url}?product={r.product_id}"
+        ),
         totals=totals_cells(columns, {"value": sum((r.value for r in rows), Decimal(0))}),
         empty_text=_("No stock at this date."),
         listing=Listing(page=page, columns=columns, sort="", query=request.GET),

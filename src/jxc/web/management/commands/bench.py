@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jxc.bench import clients, large, ledger, reports, standard
@@ -97,6 +99,8 @@ class Command(BaseCommand):
             self._emit(result, failed=standard.failed(result))
 
     def _reports(self, repeat: int) -> None:
+        if not settings.DEBUG:  # the pages are rendered as served: their static files collected, as `jxc setup` does
+            call_command("collectstatic", interactive=False, verbosity=0)
         try:
             result = reports.run(repeat=repeat)
         except (ValueError, LookupError) as error:
