@@ -26,6 +26,16 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "Correct-Horse-9"
 
 
+def raw_sql(sql: str, params: list[object]) -> None:
+    """Change a table behind the application's back (on PostgreSQL past the append-only triggers)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = origin")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """PostgreSQL-only tests skip (with the reason) on SQLite; they run in the PostgreSQL pass."""
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))

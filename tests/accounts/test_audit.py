@@ -6,21 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from jxc.accounts.models import AuditEntry, AuditHead
 from jxc.accounts.selectors import audit_verify
 from jxc.catalog.services.products import product_data_of, product_set_active, product_update
-
-
-def _raw(sql: str, params: list[object]) -> None:
-    """Change the table behind the application's back (on PostgreSQL past the append-only trigger)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = origin")
+from tests.conftest import raw_sql
 
 
 def test_create_change_and_deactivate_are_recorded_with_before_and_after(owner, make_product):
@@ -63,7 +53,7 @@ def test_an_edited_entry_is_detected(make_product):
     make_product(sku="A1")
     make_product(sku="A2")
     victim = AuditEntry.objects.get(action="product.created", target_repr__startswith="康师傅", after__sku="A1")
-    _raw("UPDATE accounts_auditentry SET actor_name = %s WHERE id = %s", ["someone else", victim.pk])
+    raw_sql("UPDATE accounts_auditentry SET actor_name = %s WHERE id = %s", ["someone else", victim.pk])
     _count, problems = audit_verify()
     assert [p.seq for p in problems] == [victim.seq]
     assert "changed" in problems[0].problem
@@ -76,7 +66,7 @@ def test_a_deleted_entry_is_detected(make_product):
     for n in range(3):
         make_product(sku=f"A{n}")
     middle = AuditEntry.objects.order_by("seq")[1]
-    _raw("DELETE FROM accounts_auditentry WHERE id = %s", [middle.pk])
+    raw_sql("DELETE FROM accounts_auditentry WHERE id = %s", [middle.pk])
     _count, problems = audit_verify()
     assert problems and problems[0].seq == middle.seq
     assert "missing" in problems[0].problem
@@ -86,7 +76,7 @@ def test_a_deleted_entry_is_detected(make_product):
 def test_a_deleted_last_entry_is_detected(make_product):
     make_product()
     last = AuditEntry.objects.order_by("-seq").first()
-    _raw("DELETE FROM accounts_auditentry WHERE id = %s", [last.pk])
+    raw_sql("DELETE FROM accounts_auditentry WHERE id = %s", [last.pk])
     _count, problems = audit_verify()
     assert len(problems) == 1 and "deleted tail" in problems[0].problem
 

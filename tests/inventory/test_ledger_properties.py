@@ -21,6 +21,7 @@ from jxc.inventory.errors import InsufficientStock
 from jxc.inventory.models import CostState, StockPosting, StockQuant
 from jxc.inventory.services.posting import Leg, Source, stock_post
 from jxc.inventory.services.reversal import posting_reverse
+from tests.conftest import raw_sql
 from tests.inventory.conftest import DAY
 
 CENT = Decimal("0.01")
@@ -197,3 +198,14 @@ def _replay(stock, stream) -> None:
 
 def _code(location_id: int, locations: dict[str, object]) -> str:
     return next(code for code, loc in locations.items() if loc.pk == location_id)  # type: ignore[attr-defined]
+
+
+def test_the_check_finds_a_move_not_dated_as_its_posting(stock, noodles):
+    document = stock.receive(noodles, 10, "25.00")
+    assert invariants_check(only=["stock_move_dates"])[1] == []
+    posting = StockPosting.objects.get(source_id=document.pk)
+    table = StockPosting._meta.db_table
+    raw_sql(f"UPDATE {table} SET date = %s WHERE id = %s", [DAY.replace(day=1), posting.pk])
+    _ran, violations = invariants_check(only=["stock_move_dates"])
+    assert len(violations) == 1 and f"is dated {DAY}" in violations[0].message
+    raw_sql(f"UPDATE {table} SET date = %s WHERE id = %s", [DAY, posting.pk])  # as it was, for the check after it

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from jxc.catalog.models import Product
 from jxc.core.invariants import invariant
@@ -36,6 +36,15 @@ def quants_equal_moves() -> Iterator[str]:
     for key, expected in sums.items():
         if expected != 0:
             yield f"quant {key}: moves sum to {expected} but there is no quant row"
+
+
+@invariant("stock_move_dates")
+def moves_dated_as_their_postings() -> Iterator[str]:
+    """Every move has its posting's date (reports find a date range's moves through their postings)."""
+    for move_id, day, posted in StockMove.objects.exclude(date=F("posting__date")).values_list(
+        "pk", "date", "posting__date"
+    )[:20]:
+        yield f"move #{move_id} is dated {day} but its posting {posted}"
 
 
 @invariant("stock_balances")

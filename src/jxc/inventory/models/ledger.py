@@ -26,6 +26,8 @@ class StockPosting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source_type", "source_id", "phase"], name="posting_once_per_step")
         ]
+        # a kind of document's postings over a date range (gross profit's cost: the shipments' postings of a month)
+        indexes = [models.Index(fields=["source_type", "date"], name="posting_source_date")]
 
     def __str__(self) -> str:
         return f"{self.source_number} {self.phase}"

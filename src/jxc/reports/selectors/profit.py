@@ -176,6 +176,8 @@ def _moves(
     moves = StockMove.objects.filter(
         posting__source_type=source,
         posting__phase__in=COST_PHASES,
+        posting__date__gte=f.start,  # a move is dated as its posting (`jxc check`): the postings of the range are
+        posting__date__lte=f.end,  # found by their index, their moves by theirs, not the whole ledger hashed
         kind__in=COST_KINDS,
         date__gte=f.start,
         date__lte=f.end,
