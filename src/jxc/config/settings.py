@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from typing import cast
 
 import dj_database_url
 
@@ -105,7 +106,9 @@ def _database() -> dict[str, object]:
     if url:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
         if url.startswith(("postgres://", "postgresql://")):
-            config.setdefault("OPTIONS", {})
+            options = cast(dict[str, object], config.setdefault("OPTIONS", {}))
+            # JIT compiling costs a report query ~60 ms and wins back less (gross profit at 10 M moves: 414 → 302 ms)
+            options.setdefault("options", "-c jit=off")
             config["TEST"] = {"NAME": os.environ.get("JXC_TEST_DATABASE_NAME") or None}
         return config
     VAR_DIR.mkdir(parents=True, exist_ok=True)
