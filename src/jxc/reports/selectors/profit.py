@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from jxc.catalog.models import Product
 from jxc.core.numbers import ZERO, round_money
 from jxc.inventory.choices import MoveKind, PostingStatus
-from jxc.inventory.models import StockMove
+from jxc.inventory.models import StockMove, StockPosting
 from jxc.inventory.selectors.stock import product_filter
 from jxc.partners.models import Partner
 from jxc.reports.models import ProfitSnapshot
@@ -173,15 +173,12 @@ def _lines(model: Any, doc: str, salesperson: Combinable, f: ProfitFilters) -> Q
 def _moves(
     source: str, document_model: Any, line_model: Any, salesperson: Combinable, f: ProfitFilters
 ) -> QuerySet[StockMove]:
-    moves = StockMove.objects.filter(
-        posting__source_type=source,
-        posting__phase__in=COST_PHASES,
-        posting__date__gte=f.start,  # a move is dated as its posting (`jxc check`): the postings of the range are
-        posting__date__lte=f.end,  # found by their index, their moves by theirs, not the whole ledger hashed
-        kind__in=COST_KINDS,
-        date__gte=f.start,
-        date__lte=f.end,
-    )
+    # A move is dated as its posting (`jxc check`), so the source's postings of the range are found by their index
+    # and their moves by theirs: neither the other sources' moves of the range nor the whole ledger are read.
+    postings = StockPosting.objects.filter(
+        source_type=source, phase__in=COST_PHASES, date__gte=f.start, date__lte=f.end
+    ).values("pk")
+    moves = StockMove.objects.filter(posting_id__in=postings, kind__in=COST_KINDS, date__gte=f.start, date__lte=f.end)
     if f.warehouse_ids is not None:
         moves = moves.filter(warehouse_id__in=f.warehouse_ids)
     if f.customer_id:
