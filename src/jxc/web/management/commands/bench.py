@@ -5,6 +5,7 @@ reads the configured one); every one prints one JSON object and exits with failu
   jxc bench --generate [counts]      write such a scenario from counts and a seed
   jxc bench --clients N [--scenario] N concurrent clients selling at once (PostgreSQL), oversell checked
   jxc bench ledger --existing 0,1m   posting throughput with that many moves already in the ledger
+  jxc bench ledger --in-place        posting throughput on the configured database as it is (after seed-large)
   jxc bench reports [--repeat 20]    p50/p95 of the main report reads on the configured database (after seed-large)
 """
 
@@ -53,6 +54,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int)
         parser.add_argument("--existing", default="0,10k", help="ledger: sizes to measure at, e.g. 10k,1m")
         parser.add_argument("--documents", type=int, default=300, help="ledger: documents posted per measurement")
+        parser.add_argument(
+            "--in-place", action="store_true", help="ledger: post into the configured database instead of a fresh one"
+        )
         parser.add_argument("--repeat", type=int, default=20, help="reports: timed runs of each read")
         parser.add_argument("--no-check", action="store_true", help="skip `jxc check` at the end")
 
@@ -64,6 +68,14 @@ class Command(BaseCommand):
             self._generate(options)
         elif options["workload"] == "reports":
             self._reports(options["repeat"])
+        elif options["workload"] == "ledger" and options["in_place"]:
+            result = ledger.run_in_place(
+                documents=options["documents"],
+                products=options["products"] or 200,
+                seed=options["seed"] or 20261123,
+                check=not options["no_check"],
+            )
+            self._emit(result, failed=bool(result.get("check", {}).get("violations")))
         elif not os.environ.get(CHILD):
             if options["scenario"]:
                 self._scenario(options["scenario"])  # a bad file is refused before a database is made
